@@ -1,0 +1,136 @@
+//! Decks and cards: the in-memory form of a deck file (format v1, `docs/deck-format.md`).
+//!
+//! A card's identity is its `id` within its deck, never its text or position, so editing a
+//! prompt or reordering a file keeps a learner's history. Loading and validation live in
+//! `load.rs`; this file holds only the types.
+
+mod load;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use load::{load, load_str};
+
+/// The deck format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A deck's or card's identifier: ASCII letters, digits and `-_.:`; 1 to 100 characters.
+/// Stable by contract: the store keys a learner's history on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(String);
+
+impl Id {
+    pub const MAX_LEN: usize = 100;
+
+    /// Checks the id's spelling; the error says what is wrong with it.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.is_empty() {
+            return Err("an id cannot be empty".to_owned());
+        }
+        if text.len() > Self::MAX_LEN {
+            return Err(format!(
+                "an id can have at most {} characters, this one has {}",
+                Self::MAX_LEN,
+                text.len()
+            ));
+        }
+        if let Some(bad) = text
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
+        {
+            let what = if bad.is_whitespace() {
+                "a space".to_owned()
+            } else {
+                format!("`{}`", bad.escape_default())
+            };
+            return Err(format!(
+                "id `{}` has {what}; ids use only ASCII letters, digits and - _ . :",
+                crate::term::safe(text),
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What kind of question a card asks, which decides how it is shown and graded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A typed answer.
+    Recall,
+    /// Pick one of `choices`.
+    Choice,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Recall, Kind::Choice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Recall => "recall",
+            Kind::Choice => "choice",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: Id,
+    pub kind: Kind,
+    pub prompt: String,
+    /// The canonical answer, shown as "the correct answer".
+    pub answer: String,
+    /// Other answers that are also right ("Moskvin" for "Mikhail Trilisser").
+    pub accept: Vec<String>,
+    /// For `choice` cards: the options, the answer among them.
+    pub choices: Vec<String>,
+    pub explanation: Option<String>,
+    /// The sentence of the source document this card was made from.
+    pub source: Option<String>,
+    pub tags: Vec<String>,
+    /// Line of the card in its file, for messages.
+    pub line: u32,
+}
+
+/// A deck: named cards plus the settings that apply to them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deck {
+    pub id: Id,
+    pub name: String,
+    pub description: Option<String>,
+    /// New cards introduced per day; `None` uses the session default.
+    pub new_per_day: Option<u32>,
+    /// Reviews per day; `None` uses the session default.
+    pub reviews_per_day: Option<u32>,
+    pub cards: Vec<Card>,
+    /// Where the deck was loaded from (empty for decks loaded from a string).
+    pub path: PathBuf,
+    /// A hash of the file's bytes, so an unchanged deck need not be synchronised again.
+    pub content_hash: String,
+}
+
+impl Deck {
+    pub fn card(&self, id: &str) -> Option<&Card> {
+        self.cards.iter().find(|c| c.id.as_str() == id)
+    }
+}

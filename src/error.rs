@@ -1,0 +1,100 @@
+//! The library's error type: one variant per thing a user can get wrong, each carrying the
+//! file and position where there is one. Rendered once, at the edge (`main.rs`).
+
+use std::path::PathBuf;
+
+use crate::store::StoreError;
+use crate::yaml::Problem;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{} is a directory, not a file", path.display())]
+    IsDirectory { path: PathBuf },
+
+    #[error("{} is larger than the limit of {} MiB", path.display(), limit / (1024 * 1024))]
+    TooLarge { path: PathBuf, limit: u64 },
+
+    #[error("{}:{line}:{col}: the file is not valid UTF-8 text", path.display())]
+    NotUtf8 { path: PathBuf, line: u32, col: u32 },
+
+    /// A deck or facts file with problems; each problem is printed as `path:line:col: what`.
+    #[error("{} has {}", path.display(), count(problems.len(), "problem"))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+
+    #[error("{failed} of {total} deck files have problems")]
+    CheckFailed { failed: usize, total: usize },
+
+    #[error(
+        "two decks use the id `{id}`: {} and {}; give one of them another `id`",
+        first.display(),
+        second.display()
+    )]
+    DuplicateDeck {
+        id: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+
+    #[error(
+        "no decks to study: this database knows none yet; start with a deck file, e.g. `factdrill study decks/oms.yaml`"
+    )]
+    NoDecks,
+
+    #[error("{name}={value:?} is not valid: {reason}")]
+    Env {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+
+    #[error(
+        "cannot find a data directory for the database; set FACTDRILL_DB or pass --db PATH"
+    )]
+    NoDataDir,
+
+    #[error(transparent)]
+    Store(#[from] StoreError),
+
+    #[error("terminal: {0}")]
+    Terminal(#[source] std::io::Error),
+}
+
+impl Error {
+    /// The positioned problems behind this error, rendered `path:line:col: message`, for the
+    /// front end to print before the one-line summary.
+    pub fn problem_lines(&self) -> Vec<String> {
+        match self {
+            Error::Invalid { path, problems } => problems
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{}:{}: {}",
+                        path.display(),
+                        p.pos.line,
+                        p.pos.col,
+                        p.message
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// "1 problem", "3 problems".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

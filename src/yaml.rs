@@ -1,0 +1,510 @@
+//! The one place that parses YAML: a small tree whose every node knows its line and column,
+//! and a field reader that collects every problem instead of stopping at the first.
+//!
+//! Deck and facts files both load through here, so both get the same `path:line:col: what`
+//! diagnostics, the same limits against hostile input (alias bombs, deep nesting, huge files)
+//! and the same "did you mean" for misspelt fields. This module knows nothing of decks or facts.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// Files larger than this are refused before parsing (a 100k-card deck is about 30 MB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A position in a text file, 1-based, counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// One thing wrong with a file, at a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(pos: Pos, message: impl Into<String>) -> Self {
+        Self {
+            pos,
+            message: message.into(),
+        }
+    }
+}
+
+/// A YAML value. Mapping entries keep their order and their keys' positions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+/// A value and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+/// A mapping key and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub name: String,
+    pub pos: Pos,
+}
+
+impl Node {
+    /// What a user would call this kind of value, for "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "a number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// The node as text: strings as they are, and plain scalars (numbers, booleans) as the
+    /// text a user typed, so `answer: 1921` reads as "1921".
+    pub fn as_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(x) => Some(x.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Parses one YAML document into a tree. Syntax errors and exceeded limits come back as a
+/// single problem with the position the parser gave.
+pub fn parse(text: &str) -> Result<Node, Problem> {
+    if text.trim().is_empty() {
+        return Err(Problem::new(
+            Pos { line: 1, col: 1 },
+            "the file is empty; expected a YAML mapping",
+        ));
+    }
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_aliases: 1_000,
+            max_anchors: 10_000,
+        },
+    };
+    match serde_saphyr::from_str_with_options::<Spanned<Value>>(text, options) {
+        Ok(spanned) => Ok(Node {
+            pos: pos_of(&spanned),
+            value: spanned.value,
+        }),
+        Err(err) => {
+            let pos = err
+                .location()
+                .map_or(Pos { line: 1, col: 1 }, |l| Pos {
+                    line: l.line() as u32,
+                    col: l.column() as u32,
+                });
+            Err(Problem::new(pos, syntax_message(&err)))
+        }
+    }
+}
+
+/// The parser's message without its own "error: line L column C:" prefix, since we print the
+/// position in our own `path:line:col:` form.
+fn syntax_message(err: &serde_saphyr::Error) -> String {
+    let full = err.without_snippet().to_string();
+    let mut msg = full.trim();
+    msg = msg.strip_prefix("error:").unwrap_or(msg).trim_start();
+    if let Some(rest) = msg.strip_prefix("line ")
+        && let Some(idx) = rest.find(": ")
+        && rest[..idx].contains("column")
+    {
+        msg = &rest[idx + 2..];
+    }
+    let mut first = msg.lines().next().unwrap_or(msg).trim();
+    if let Some(idx) = first.rfind(" at line ")
+        && first[idx..].contains(", column ")
+    {
+        first = &first[..idx];
+    }
+    // serde-saphyr suggests changing its own options; that advice is for programmers.
+    let first = first
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(first);
+    format!("invalid YAML: {first}")
+}
+
+fn pos_of<T>(s: &Spanned<T>) -> Pos {
+    Pos {
+        line: s.referenced.line() as u32,
+        col: s.referenced.column() as u32,
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        i64::try_from(v)
+            .map(Value::Int)
+            .or(Ok(Value::Str(v.to_string())))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Str(v.to_string()))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(Value::Str(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
+        Err(E::custom("binary values are not supported"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Value>>()? {
+            items.push(Node {
+                pos: pos_of(&item),
+                value: item.value,
+            });
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<Value>>()? {
+            let kpos = pos_of(&key);
+            let name = match key.value {
+                Value::Str(s) => s,
+                Value::Int(i) => i.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Float(x) => x.to_string(),
+                Value::Null => "null".to_owned(),
+                Value::Seq(_) | Value::Map(_) => {
+                    return Err(de::Error::custom("mapping keys must be plain text"));
+                }
+            };
+            let value = map.next_value::<Spanned<Value>>()?;
+            entries.push((
+                Key { name, pos: kpos },
+                Node {
+                    pos: pos_of(&value),
+                    value: value.value,
+                },
+            ));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// Reads the fields of one mapping against a list of known names, reporting into `problems`:
+/// a non-mapping, unknown fields (with the closest known name), and wrong types. Each getter
+/// returns `None` after reporting, so a loader can carry on and find the next problem.
+pub struct Fields<'a> {
+    entries: &'a [(Key, Node)],
+    pub pos: Pos,
+}
+
+impl<'a> Fields<'a> {
+    /// `what` names the mapping in messages ("card", "deck").
+    pub fn new(
+        node: &'a Node,
+        what: &str,
+        known: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Self> {
+        let Value::Map(entries) = &node.value else {
+            problems.push(Problem::new(
+                node.pos,
+                format!("expected a {what} (a mapping of fields), found {}", node.type_name()),
+            ));
+            return None;
+        };
+        for (key, _) in entries {
+            if !known.contains(&key.name.as_str()) {
+                let mut message = format!("unknown field `{}` in {what}", key.name);
+                if let Some(close) = did_you_mean(&key.name, known) {
+                    message.push_str(&format!("; did you mean `{close}`?"));
+                } else {
+                    message.push_str(&format!("; expected one of: {}", known.join(", ")));
+                }
+                problems.push(Problem::new(key.pos, message));
+            }
+        }
+        Some(Self {
+            entries,
+            pos: node.pos,
+        })
+    }
+
+    /// The raw node of a field, if present.
+    pub fn get(&self, name: &str) -> Option<&'a Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The position of a field's key, or of the mapping when the field is absent.
+    pub fn key_pos(&self, name: &str) -> Pos {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map_or(self.pos, |(k, _)| k.pos)
+    }
+
+    /// An optional text field; `null` counts as absent.
+    pub fn text(&self, name: &str, problems: &mut Vec<Problem>) -> Option<(String, Pos)> {
+        let node = self.get(name)?;
+        if node.value == Value::Null {
+            return None;
+        }
+        if let Some(text) = node.as_text() {
+            Some((text, node.pos))
+        } else {
+            problems.push(Problem::new(
+                node.pos,
+                format!("`{name}` must be text, found {}", node.type_name()),
+            ));
+            None
+        }
+    }
+
+    /// A required, non-blank text field. Reports a missing or blank field at the mapping.
+    pub fn required_text(
+        &self,
+        name: &str,
+        what: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<(String, Pos)> {
+        if self.get(name).is_none_or(|n| n.value == Value::Null) {
+            problems.push(Problem::new(
+                self.pos,
+                format!("{what} has no `{name}`"),
+            ));
+            return None;
+        }
+        let (text, pos) = self.text(name, problems)?;
+        if text.trim().is_empty() {
+            problems.push(Problem::new(pos, format!("`{name}` is empty")));
+            return None;
+        }
+        Some((text, pos))
+    }
+
+    /// An optional list of text items; a single text value is accepted as a one-item list.
+    pub fn text_list(&self, name: &str, problems: &mut Vec<Problem>) -> Vec<(String, Pos)> {
+        let Some(node) = self.get(name) else {
+            return Vec::new();
+        };
+        match &node.value {
+            Value::Null => Vec::new(),
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|item| {
+                    if let Some(text) = item.as_text() {
+                        Some((text, item.pos))
+                    } else {
+                        problems.push(Problem::new(
+                            item.pos,
+                            format!("items of `{name}` must be text, found {}", item.type_name()),
+                        ));
+                        None
+                    }
+                })
+                .collect(),
+            _ => match node.as_text() {
+                Some(text) => vec![(text, node.pos)],
+                None => {
+                    problems.push(Problem::new(
+                        node.pos,
+                        format!("`{name}` must be a list of text, found {}", node.type_name()),
+                    ));
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    /// An optional non-negative integer field.
+    pub fn count(&self, name: &str, problems: &mut Vec<Problem>) -> Option<(u32, Pos)> {
+        let node = self.get(name)?;
+        match node.value {
+            Value::Null => None,
+            Value::Int(i) if (0..=i64::from(u32::MAX)).contains(&i) => Some((i as u32, node.pos)),
+            _ => {
+                problems.push(Problem::new(
+                    node.pos,
+                    format!(
+                        "`{name}` must be a whole number of 0 or more, found {}",
+                        describe(node)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// An optional number field.
+    pub fn number(&self, name: &str, problems: &mut Vec<Problem>) -> Option<(f64, Pos)> {
+        let node = self.get(name)?;
+        match node.value {
+            Value::Null => None,
+            Value::Int(i) => Some((i as f64, node.pos)),
+            Value::Float(x) if x.is_finite() => Some((x, node.pos)),
+            _ => {
+                problems.push(Problem::new(
+                    node.pos,
+                    format!("`{name}` must be a number, found {}", describe(node)),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// A short description of a node for messages: its text when it is a scalar.
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => format!("\"{s}\""),
+        Value::Int(i) => i.to_string(),
+        Value::Float(x) => x.to_string(),
+        _ => node.type_name().to_owned(),
+    }
+}
+
+/// The known name closest to `word`, if it is close enough to be a likely misspelling.
+pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    let word = word.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3) && *d < k.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_line_and_column() {
+        let root = parse("id: oms\ncards:\n  - id: a\n    answer: 1921\n").unwrap();
+        let Value::Map(entries) = &root.value else {
+            panic!("expected a map")
+        };
+        assert_eq!(entries[0].0.pos, Pos { line: 1, col: 1 });
+        assert_eq!(entries[0].1.pos, Pos { line: 1, col: 5 });
+        let Value::Seq(cards) = &entries[1].1.value else {
+            panic!("expected a list")
+        };
+        let Value::Map(card) = &cards[0].value else {
+            panic!("expected a map")
+        };
+        assert_eq!(card[1].0.pos, Pos { line: 4, col: 5 });
+        assert_eq!(card[1].1.as_text().as_deref(), Some("1921"));
+    }
+
+    #[test]
+    fn syntax_error_has_position_and_plain_message() {
+        let err = parse("id: [1,\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 1, col: 5 });
+        assert_eq!(err.message, "invalid YAML: unclosed bracket '['");
+    }
+
+    #[test]
+    fn duplicate_key_is_an_error_at_the_second_key() {
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 2, col: 1 });
+        assert_eq!(err.message, "invalid YAML: duplicate mapping key: a");
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn empty_file_is_a_problem() {
+        assert_eq!(
+            parse("  \n").unwrap_err().message,
+            "the file is empty; expected a YAML mapping"
+        );
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_names() {
+        let known = ["prompt", "answer", "choices", "tags"];
+        assert_eq!(did_you_mean("promt", &known), Some("prompt"));
+        assert_eq!(did_you_mean("answers", &known), Some("answer"));
+        assert_eq!(did_you_mean("zzz", &known), None);
+    }
+}

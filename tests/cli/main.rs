@@ -1,0 +1,1 @@
+//! CLI tests: drive the real `factdrill` binary.
