@@ -1,11 +1,582 @@
-//! The SQLite store: the only module that imports rusqlite.
+//! The SQLite store: the only module that imports rusqlite, and the only one with SQL in it.
+//!
+//! One database file holds every deck's cards and the review log. The log is append-only
+//! and is the source of truth; `card_state` is a cache of each card's scheduling state,
+//! rebuilt from the log whenever the scheduler changes. Each answer is committed in its own
+//! transaction before the next prompt is shown.
 
-/// What can go wrong with the database.
+mod migrate;
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::deck::{Deck, Id};
+use crate::schedule::{CardState, Phase, Rating, Scheduler};
+
+pub use migrate::LATEST_VERSION;
+
+/// What can go wrong with the database. Every message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database {path}: {source}")]
+    #[error("cannot create the directory {} for the database: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(
+        "{} was written by a newer factdrill (schema version {found}; this one knows up to {known}); upgrade factdrill, or use another database with --db",
+        path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    #[error(
+        "{} is not a factdrill database, or it is damaged; restore it from a backup or choose another file with --db",
+        path.display()
+    )]
+    NotADatabase { path: PathBuf },
+
+    #[error(
+        "{} is read-only; factdrill needs to write progress to it (check its permissions and those of its directory)",
+        path.display()
+    )]
+    ReadOnly { path: PathBuf },
+
+    #[error(
+        "{} is busy: another factdrill kept it locked for too long; try again",
+        path.display()
+    )]
+    Busy { path: PathBuf },
+
+    #[error("the disk holding {} is full; free some space and try again", path.display())]
+    Full { path: PathBuf },
+
+    #[error("database {}: {source}", path.display())]
     Sqlite {
-        path: String,
+        path: PathBuf,
         source: rusqlite::Error,
     },
+
+    #[error("database {}: a stored card state cannot be read: {source}", path.display())]
+    BadState {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
 }
+
+/// A deck the database knows, and where its file was last seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownDeck {
+    pub key: String,
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// What synchronising a deck file changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub added: usize,
+    pub retired: usize,
+    pub returned: usize,
+    pub unchanged_file: bool,
+}
+
+/// An active card with its cached scheduling state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCard {
+    /// Opaque handle for `record`.
+    pub handle: i64,
+    pub key: String,
+    pub state: CardState,
+}
+
+/// One answer, ready to be appended to the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReview<'a> {
+    pub handle: i64,
+    pub reviewed_at: Timestamp,
+    pub rating: Rating,
+    pub answer: &'a str,
+    /// `correct`, `close`, `partial` or `wrong`.
+    pub verdict: &'a str,
+    pub response_ms: u64,
+    pub scheduler: &'a str,
+    /// The card's state after this review (the cache entry).
+    pub state: &'a CardState,
+}
+
+/// Counts of what happened in a time window, for limits and stats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Activity {
+    pub reviews: u32,
+    pub correct: u32,
+    /// Cards whose first review falls in the window.
+    pub introduced: u32,
+}
+
+/// Cards by phase (retired cards excluded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhaseCounts {
+    pub new: u32,
+    pub learning: u32,
+    pub review: u32,
+    pub relearning: u32,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const BUSY_TIMEOUT_MS: u64 = 10_000;
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| classify(path, e))?;
+        Self::setup(conn, path.to_owned())
+    }
+
+    /// A private database in memory, for tests.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|e| classify(&path, e))?;
+        Self::setup(conn, path)
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Self, StoreError> {
+        let fail = |e| classify(&path, e);
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
+            .map_err(fail)?;
+        // Reading the schema version is the first real read: it is where a file that is not
+        // a database is found out.
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(fail)?;
+        migrate::check_version(&path, version)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(fail)?;
+        // FULL: a committed answer survives power loss, not only a crash of the process.
+        conn.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+        migrate::apply(&mut conn, &path, version)?;
+        Ok(Self { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn fail(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |e| classify(&self.path, e)
+    }
+
+    /// Brings the database in line with a deck file: new cards are added, cards gone from the
+    /// file are retired (their reviews kept), cards that come back are restored. Cards are
+    /// matched by id, so edited prompts keep their history.
+    pub fn sync_deck(&mut self, deck: &Deck, now: Timestamp) -> Result<SyncReport, StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let now_ms = now.as_millisecond();
+        let deck_path = deck.path.to_string_lossy().into_owned();
+        let tx = self.conn.transaction().map_err(fail)?;
+        let existing: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, content_hash FROM deck WHERE key = ?1",
+                params![deck.id.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(fail)?;
+        let mut report = SyncReport::default();
+        let deck_row = if let Some((id, hash)) = existing {
+            tx.execute(
+                "UPDATE deck SET name = ?2, path = ?3, content_hash = ?4, synced_at = ?5 WHERE id = ?1",
+                params![id, deck.name, deck_path, deck.content_hash, now_ms],
+            )
+            .map_err(fail)?;
+            if hash == deck.content_hash {
+                report.unchanged_file = true;
+                tx.commit().map_err(fail)?;
+                return Ok(report);
+            }
+            id
+        } else {
+            tx.execute(
+                "INSERT INTO deck (key, name, path, content_hash, added_at, synced_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                params![deck.id.as_str(), deck.name, deck_path, deck.content_hash, now_ms],
+            )
+            .map_err(fail)?;
+            tx.last_insert_rowid()
+        };
+        {
+            let mut known = std::collections::HashMap::new();
+            let mut stmt = tx
+                .prepare("SELECT key, retired_at IS NOT NULL FROM card WHERE deck_id = ?1")
+                .map_err(fail)?;
+            let rows = stmt
+                .query_map(params![deck_row], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+                })
+                .map_err(fail)?;
+            for row in rows {
+                let (key, retired) = row.map_err(fail)?;
+                known.insert(key, retired);
+            }
+            let mut upsert = tx
+                .prepare(
+                    "INSERT INTO card (deck_id, key, kind, prompt, answer, position, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (deck_id, key) DO UPDATE SET
+                        kind = excluded.kind, prompt = excluded.prompt,
+                        answer = excluded.answer, position = excluded.position,
+                        retired_at = NULL",
+                )
+                .map_err(fail)?;
+            for (position, card) in deck.cards.iter().enumerate() {
+                match known.remove(card.id.as_str()) {
+                    None => report.added += 1,
+                    Some(true) => report.returned += 1,
+                    Some(false) => {}
+                }
+                upsert
+                    .execute(params![
+                        deck_row,
+                        card.id.as_str(),
+                        card.kind.as_str(),
+                        card.prompt,
+                        card.answer,
+                        position as i64,
+                        now_ms
+                    ])
+                    .map_err(fail)?;
+            }
+            let mut retire = tx
+                .prepare(
+                    "UPDATE card SET retired_at = ?3 WHERE deck_id = ?1 AND key = ?2 AND retired_at IS NULL",
+                )
+                .map_err(fail)?;
+            for (key, retired) in known {
+                if !retired {
+                    retire
+                        .execute(params![deck_row, key, now_ms])
+                        .map_err(fail)?;
+                    report.retired += 1;
+                }
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(report)
+    }
+
+    /// Every deck this database knows, by key.
+    pub fn known_decks(&self) -> Result<Vec<KnownDeck>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, name, path FROM deck ORDER BY key")
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(KnownDeck {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                    path: PathBuf::from(r.get::<_, String>(2)?),
+                })
+            })
+            .map_err(self.fail())?;
+        rows.collect::<Result<_, _>>().map_err(self.fail())
+    }
+
+    /// The active (not retired) cards of a deck with their scheduling state, in deck order.
+    pub fn cards(&self, deck: &Id) -> Result<Vec<StoredCard>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT card.id, card.key, card_state.state
+                 FROM card JOIN deck ON deck.id = card.deck_id
+                 LEFT JOIN card_state ON card_state.card_id = card.id
+                 WHERE deck.key = ?1 AND card.retired_at IS NULL
+                 ORDER BY card.position",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map(params![deck.as_str()], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })
+            .map_err(self.fail())?;
+        let mut cards = Vec::new();
+        for row in rows {
+            let (handle, key, state) = row.map_err(self.fail())?;
+            let state = match state {
+                Some(json) => serde_json::from_str(&json).map_err(|source| {
+                    StoreError::BadState {
+                        path: self.path.clone(),
+                        source,
+                    }
+                })?,
+                None => CardState::new_card(),
+            };
+            cards.push(StoredCard { handle, key, state });
+        }
+        Ok(cards)
+    }
+
+    /// Makes sure the state cache was computed by `scheduler` (identified by `fingerprint`,
+    /// its name and parameters); if not, rebuilds every card's state by replaying its log.
+    pub fn ensure_states(
+        &mut self,
+        scheduler: &dyn Scheduler,
+        fingerprint: &str,
+    ) -> Result<bool, StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let current: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'state_fingerprint'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(fail)?;
+        if current.as_deref() == Some(fingerprint) {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction().map_err(fail)?;
+        tx.execute("DELETE FROM card_state", []).map_err(fail)?;
+        {
+            let mut stmt = tx
+                .prepare("SELECT card_id, rating, reviewed_at FROM review ORDER BY card_id, reviewed_at, id")
+                .map_err(fail)?;
+            let mut rows = stmt.query([]).map_err(fail)?;
+            let mut insert = tx
+                .prepare("INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(fail)?;
+            let mut current: Option<(i64, CardState)> = None;
+            let mut flush = |entry: Option<(i64, CardState)>| -> Result<(), StoreError> {
+                if let Some((card, state)) = entry {
+                    insert
+                        .execute(state_params(card, &state))
+                        .map_err(|e| classify(&path, e))?;
+                }
+                Ok(())
+            };
+            while let Some(row) = rows.next().map_err(fail)? {
+                let card: i64 = row.get(0).map_err(fail)?;
+                let rating = Rating::from_number(row.get(1).map_err(fail)?)
+                    .unwrap_or(Rating::Again);
+                let at = timestamp(row.get(2).map_err(fail)?);
+                match &mut current {
+                    Some((id, state)) if *id == card => {
+                        *state = scheduler.review(state, rating, at);
+                    }
+                    _ => {
+                        let fresh = scheduler.review(&CardState::new_card(), rating, at);
+                        flush(current.replace((card, fresh)))?;
+                    }
+                }
+            }
+            flush(current)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('state_fingerprint', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![fingerprint],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(true)
+    }
+
+    /// Appends one review and updates the card's cached state, in one transaction.
+    pub fn record(&mut self, review: &NewReview<'_>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        tx.execute(
+            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                review.handle,
+                review.reviewed_at.as_millisecond(),
+                review.rating.number(),
+                review.answer,
+                review.verdict,
+                i64::try_from(review.response_ms).unwrap_or(i64::MAX),
+                review.scheduler,
+            ],
+        )
+        .map_err(fail)?;
+        tx.execute(
+            "INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (card_id) DO UPDATE SET
+                phase = excluded.phase, due = excluded.due, state = excluded.state",
+            state_params(review.handle, review.state),
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// Reviews, correct answers and newly introduced cards in `[from, to)`, optionally for
+    /// one deck.
+    pub fn activity(
+        &self,
+        deck: Option<&Id>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Activity, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*),
+                        coalesce(sum(r.verdict IN ('correct', 'close')), 0),
+                        coalesce(sum(NOT EXISTS (
+                            SELECT 1 FROM review AS p
+                            WHERE p.card_id = r.card_id
+                              AND (p.reviewed_at < r.reviewed_at
+                                   OR (p.reviewed_at = r.reviewed_at AND p.id < r.id)))), 0)
+                 FROM review AS r
+                 JOIN card ON card.id = r.card_id
+                 JOIN deck ON deck.id = card.deck_id
+                 WHERE r.reviewed_at >= ?1 AND r.reviewed_at < ?2
+                   AND (?3 IS NULL OR deck.key = ?3)",
+                params![
+                    from.as_millisecond(),
+                    to.as_millisecond(),
+                    deck.map(Id::as_str)
+                ],
+                |r| {
+                    Ok(Activity {
+                        reviews: r.get(0)?,
+                        correct: r.get(1)?,
+                        introduced: r.get(2)?,
+                    })
+                },
+            )
+            .map_err(self.fail())
+    }
+
+    /// Active cards by phase.
+    pub fn phase_counts(&self) -> Result<PhaseCounts, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT coalesce(card_state.phase, 'new'), count(*)
+                 FROM card LEFT JOIN card_state ON card_state.card_id = card.id
+                 WHERE card.retired_at IS NULL
+                 GROUP BY 1",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
+            .map_err(self.fail())?;
+        let mut counts = PhaseCounts::default();
+        for row in rows {
+            let (phase, n) = row.map_err(self.fail())?;
+            match Phase::parse(&phase) {
+                Some(Phase::New) | None => counts.new += n,
+                Some(Phase::Learning) => counts.learning += n,
+                Some(Phase::Review) => counts.review += n,
+                Some(Phase::Relearning) => counts.relearning += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Active, already-seen cards due before `before`.
+    pub fn due_count(&self, before: Timestamp) -> Result<u32, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM card_state JOIN card ON card.id = card_state.card_id
+                 WHERE card.retired_at IS NULL AND card_state.due < ?1",
+                params![before.as_millisecond()],
+                |r| r.get(0),
+            )
+            .map_err(self.fail())
+    }
+
+    /// Number of retired cards (kept with their history).
+    pub fn retired_count(&self) -> Result<u32, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM card WHERE retired_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.fail())
+    }
+
+    /// Total reviews in the log.
+    pub fn review_count(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
+            .map_err(self.fail())
+    }
+
+    /// The earliest due time among active, already-seen cards.
+    pub fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        let ms: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT min(card_state.due) FROM card_state
+                 JOIN card ON card.id = card_state.card_id WHERE card.retired_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.fail())?;
+        Ok(ms.map(timestamp))
+    }
+}
+
+fn state_params(card: i64, state: &CardState) -> (i64, &'static str, Option<i64>, String) {
+    (
+        card,
+        state.phase.as_str(),
+        state.due.map(Timestamp::as_millisecond),
+        // A CardState is plain data; serialising it cannot fail.
+        serde_json::to_string(state).unwrap_or_default(),
+    )
+}
+
+/// Milliseconds since the epoch, clamped into jiff's range.
+fn timestamp(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(if ms < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    })
+}
+
+/// Turns SQLite's error codes into messages a learner can act on.
+fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    let path = path.to_owned();
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase { path }
+        }
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
+        Some(ErrorCode::DiskFull) => StoreError::Full { path },
+        _ => StoreError::Sqlite { path, source: err },
+    }
+}
+
+#[cfg(test)]
+mod tests;
