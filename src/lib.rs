@@ -7,9 +7,12 @@
 //! Side effects live in three modules: `cli` (environment, clock), `term` (the terminal) and
 //! `store` (the database). Everything else is a pure function of its inputs.
 
+pub mod day;
 pub mod deck;
 pub mod error;
+pub mod grade;
 pub mod schedule;
+pub mod session;
 pub mod store;
 pub mod term;
 pub mod text;
