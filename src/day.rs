@@ -36,6 +36,7 @@ impl Day {
     }
 
     /// The day after this one.
+    #[must_use]
     pub fn next(&self, tz: &TimeZone) -> Self {
         self.date
             .tomorrow()

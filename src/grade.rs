@@ -149,7 +149,11 @@ pub fn normalize(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().filter(|c| *c != '\'').flat_map(char::to_lowercase));
+        out.extend(
+            word.chars()
+                .filter(|c| *c != '\'')
+                .flat_map(char::to_lowercase),
+        );
     }
     out
 }
@@ -177,7 +181,11 @@ mod tests {
     #[track_caller]
     fn case(card: &Card, typed: &str, verdict: Verdict) {
         let grader = Grader::default();
-        assert_eq!(grader.grade(card, &card.choices, typed).verdict, verdict, "{typed:?}");
+        assert_eq!(
+            grader.grade(card, &card.choices, typed).verdict,
+            verdict,
+            "{typed:?}"
+        );
     }
 
     #[test]

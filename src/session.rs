@@ -243,8 +243,9 @@ impl Session {
             self.stage = Stage::Asking { index, choices };
         }
         let (index, choices) = match &self.stage {
-            Stage::Asking { index, choices } => (*index, choices.as_slice()),
-            Stage::Rating { index, choices, .. } => (*index, choices.as_slice()),
+            Stage::Asking { index, choices } | Stage::Rating { index, choices, .. } => {
+                (*index, choices.as_slice())
+            }
             Stage::Idle => return None,
         };
         let sc = &self.cards[index];
@@ -284,10 +285,10 @@ impl Session {
                 ),
             Kind::Recall => sc.card.answer.clone(),
         };
-        let intervals = self
-            .scheduler
-            .preview(&sc.state, at)
-            .map(|next| next.due.map_or(SignedDuration::ZERO, |d| d.duration_since(at)));
+        let intervals = self.scheduler.preview(&sc.state, at).map(|next| {
+            next.due
+                .map_or(SignedDuration::ZERO, |d| d.duration_since(at))
+        });
         let feedback = Feedback {
             suggested: grade.suggested_rating(),
             grade: grade.clone(),
@@ -446,7 +447,11 @@ mod tests {
             day_end: t("2026-01-11T04:00:00Z"),
             seed: 7,
         };
-        Session::new(plan, Box::new(Fsrs::default()), Grader::from_cards(&[], GradeOptions::default()))
+        Session::new(
+            plan,
+            Box::new(Fsrs::default()),
+            Grader::from_cards(&[], GradeOptions::default()),
+        )
     }
 
     fn order(s: &mut Session) -> Vec<String> {
@@ -466,14 +471,29 @@ mod tests {
             vec![deck(20, 200)],
             vec![
                 (card("n1", Kind::Recall, "x", &[]), CardState::new_card()),
-                (card("late", Kind::Recall, "x", &[]), reviewed("2026-01-09T09:00:00Z")),
-                (card("later-today", Kind::Recall, "x", &[]), reviewed("2026-01-10T20:00:00Z")),
-                (card("tomorrow", Kind::Recall, "x", &[]), reviewed("2026-01-11T09:00:00Z")),
+                (
+                    card("late", Kind::Recall, "x", &[]),
+                    reviewed("2026-01-09T09:00:00Z"),
+                ),
+                (
+                    card("later-today", Kind::Recall, "x", &[]),
+                    reviewed("2026-01-10T20:00:00Z"),
+                ),
+                (
+                    card("tomorrow", Kind::Recall, "x", &[]),
+                    reviewed("2026-01-11T09:00:00Z"),
+                ),
                 (card("n2", Kind::Recall, "x", &[]), CardState::new_card()),
-                (card("oldest", Kind::Recall, "x", &[]), reviewed("2026-01-05T09:00:00Z")),
+                (
+                    card("oldest", Kind::Recall, "x", &[]),
+                    reviewed("2026-01-05T09:00:00Z"),
+                ),
             ],
         );
-        assert_eq!(order(&mut s), vec!["oldest", "late", "later-today", "n1", "n2"]);
+        assert_eq!(
+            order(&mut s),
+            vec!["oldest", "late", "later-today", "n1", "n2"]
+        );
     }
 
     #[test]
@@ -485,8 +505,14 @@ mod tests {
             vec![
                 (card("n1", Kind::Recall, "x", &[]), CardState::new_card()),
                 (card("n2", Kind::Recall, "x", &[]), CardState::new_card()),
-                (card("r1", Kind::Recall, "x", &[]), reviewed("2026-01-09T09:00:00Z")),
-                (card("r2", Kind::Recall, "x", &[]), reviewed("2026-01-08T09:00:00Z")),
+                (
+                    card("r1", Kind::Recall, "x", &[]),
+                    reviewed("2026-01-09T09:00:00Z"),
+                ),
+                (
+                    card("r2", Kind::Recall, "x", &[]),
+                    reviewed("2026-01-08T09:00:00Z"),
+                ),
             ],
         );
         assert_eq!(s.summary().held, Held { reviews: 1, new: 1 });
@@ -497,7 +523,10 @@ mod tests {
     fn answer_then_rate_produces_a_review() {
         let mut s = session(
             vec![deck(20, 200)],
-            vec![(card("q", Kind::Recall, "Berlin", &[]), CardState::new_card())],
+            vec![(
+                card("q", Kind::Recall, "Berlin", &[]),
+                CardState::new_card(),
+            )],
         );
         let p = s.prompt().unwrap();
         assert_eq!((p.number, p.total, p.is_new), (1, 1, true));
@@ -513,7 +542,10 @@ mod tests {
         assert_eq!(review.state.reps, 1);
         assert!(s.prompt().is_none());
         let sum = s.summary();
-        assert_eq!((sum.answered, sum.passed, sum.new_cards, sum.left), (1, 1, 1, 0));
+        assert_eq!(
+            (sum.answered, sum.passed, sum.new_cards, sum.left),
+            (1, 1, 1, 0)
+        );
         assert_eq!(sum.ratings, [0, 0, 1, 0]);
     }
 
@@ -521,7 +553,10 @@ mod tests {
     fn calls_out_of_order_are_errors_not_panics() {
         let mut s = session(
             vec![deck(20, 200)],
-            vec![(card("q", Kind::Recall, "Berlin", &[]), CardState::new_card())],
+            vec![(
+                card("q", Kind::Recall, "Berlin", &[]),
+                CardState::new_card(),
+            )],
         );
         let at = t("2026-01-10T09:00:00Z");
         assert_eq!(s.answer("x", 0, at), Err(SessionError::NotAsking));
@@ -538,8 +573,16 @@ mod tests {
 
     #[test]
     fn choices_are_shuffled_reproducibly_and_graded_by_shown_letter() {
-        let c = card("c", Kind::Choice, "Berlin", &["Berlin", "Moscow", "Vienna", "Shanghai"]);
-        let mut a = session(vec![deck(20, 200)], vec![(c.clone(), CardState::new_card())]);
+        let c = card(
+            "c",
+            Kind::Choice,
+            "Berlin",
+            &["Berlin", "Moscow", "Vienna", "Shanghai"],
+        );
+        let mut a = session(
+            vec![deck(20, 200)],
+            vec![(c.clone(), CardState::new_card())],
+        );
         let mut b = session(vec![deck(20, 200)], vec![(c, CardState::new_card())]);
         let shown_a: Vec<String> = a.prompt().unwrap().choices.to_vec();
         let shown_b: Vec<String> = b.prompt().unwrap().choices.to_vec();

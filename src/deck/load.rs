@@ -37,7 +37,7 @@ pub fn load(path: &Path) -> Result<Deck, Error> {
         path: path.to_owned(),
         problems,
     })?;
-    deck.path = path.to_owned();
+    path.clone_into(&mut deck.path);
     Ok(deck)
 }
 
@@ -48,7 +48,7 @@ pub fn load_str(text: &str) -> Result<Deck, Vec<Problem>> {
     let deck = read_deck(&root, &mut problems);
     match deck {
         Some(mut deck) if problems.is_empty() => {
-            deck.content_hash = blake3::hash(text.as_bytes()).to_hex()[..16].to_owned();
+            blake3::hash(text.as_bytes()).to_hex()[..16].clone_into(&mut deck.content_hash);
             Ok(deck)
         }
         _ => {
@@ -99,7 +99,10 @@ fn read_cards(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<Vec<Ca
     let Value::Seq(items) = &node.value else {
         problems.push(Problem::new(
             node.pos,
-            format!("`cards` must be a list of cards, found {}", node.type_name()),
+            format!(
+                "`cards` must be a list of cards, found {}",
+                node.type_name()
+            ),
         ));
         return None;
     };
@@ -134,14 +137,26 @@ fn read_cards(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<Vec<Ca
 }
 
 fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
-    let fields = Fields::new(node, "card", CARD_FIELDS, problems)?;
+    // Name the card by its id in every message about it, so the author can find it.
+    let named = match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.name == "id")
+            .and_then(|(_, v)| v.as_text())
+            .filter(|id| Id::parse(id).is_ok())
+            .map(|id| format!("card `{id}`")),
+        _ => None,
+    };
+    let fields = Fields::new(
+        node,
+        named.as_deref().unwrap_or("card"),
+        CARD_FIELDS,
+        problems,
+    )?;
     let id = fields
         .required_text("id", "card", problems)
         .and_then(|(text, pos)| parse_id(&text, pos, problems));
-    // Once a card has an id, name it in its messages so the author can find it.
-    let what = id
-        .as_ref()
-        .map_or_else(|| "card".to_owned(), |id| format!("card `{id}`"));
+    let what = named.unwrap_or_else(|| "card".to_owned());
     let kind = match fields.text("kind", problems) {
         None if fields.get("kind").is_none() => {
             // A card with choices is a choice card; otherwise it asks for a typed answer.
@@ -183,7 +198,15 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
         .collect();
 
     if let (Some(kind), Some((answer, answer_pos))) = (kind, answer.as_ref()) {
-        check_choices(kind, &what, answer, *answer_pos, &choices, &fields, problems);
+        check_choices(
+            kind,
+            &what,
+            answer,
+            *answer_pos,
+            &choices,
+            &fields,
+            problems,
+        );
     }
 
     Some(Card {
@@ -222,7 +245,10 @@ fn check_choices(
             } else if choices.len() > 26 {
                 problems.push(Problem::new(
                     fields.key_pos("choices"),
-                    format!("{what} has {} choices; at most 26 can be lettered", choices.len()),
+                    format!(
+                        "{what} has {} choices; at most 26 can be lettered",
+                        choices.len()
+                    ),
                 ));
             }
             let mut seen: Vec<&str> = Vec::new();
@@ -251,7 +277,9 @@ fn check_choices(
             if !choices.is_empty() {
                 problems.push(Problem::new(
                     fields.key_pos("choices"),
-                    format!("{what} is a recall card and cannot have `choices`; use `kind: choice`"),
+                    format!(
+                        "{what} is a recall card and cannot have `choices`; use `kind: choice`"
+                    ),
                 ));
             }
         }
@@ -310,8 +338,10 @@ cards:
 
     #[test]
     fn kind_defaults_from_choices() {
-        let deck = load_str("id: d\nname: D\ncards:\n  - {id: a, prompt: p, answer: x, choices: [x, y]}\n")
-            .unwrap();
+        let deck = load_str(
+            "id: d\nname: D\ncards:\n  - {id: a, prompt: p, answer: x, choices: [x, y]}\n",
+        )
+        .unwrap();
         assert_eq!(deck.cards[0].kind, Kind::Choice);
     }
 
@@ -345,7 +375,7 @@ cards:
                 "14:13: the answer `C` of card `three` is not among its choices",
                 "15:5: card `four` has no `prompt`",
                 "16:11: unknown kind `essay` in card `four`; expected one of: recall, choice",
-                "17:5: unknown field `promt` in card; did you mean `prompt`?",
+                "17:5: unknown field `promt` in card `four`; did you mean `prompt`?",
             ]
         );
     }

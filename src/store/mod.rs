@@ -169,8 +169,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(fail)?;
         // FULL: a committed answer survives power loss, not only a crash of the process.
-        conn.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(fail)?;
         migrate::apply(&mut conn, &path, version)?;
         Ok(Self { conn, path })
     }
@@ -217,7 +219,13 @@ impl Store {
             tx.execute(
                 "INSERT INTO deck (key, name, path, content_hash, added_at, synced_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![deck.id.as_str(), deck.name, deck_path, deck.content_hash, now_ms],
+                params![
+                    deck.id.as_str(),
+                    deck.name,
+                    deck_path,
+                    deck.content_hash,
+                    now_ms
+                ],
             )
             .map_err(fail)?;
             tx.last_insert_rowid()
@@ -325,12 +333,12 @@ impl Store {
         for row in rows {
             let (handle, key, state) = row.map_err(self.fail())?;
             let state = match state {
-                Some(json) => serde_json::from_str(&json).map_err(|source| {
-                    StoreError::BadState {
+                Some(json) => {
+                    serde_json::from_str(&json).map_err(|source| StoreError::BadState {
                         path: self.path.clone(),
                         source,
-                    }
-                })?,
+                    })?
+                }
                 None => CardState::new_card(),
             };
             cards.push(StoredCard { handle, key, state });
@@ -367,7 +375,9 @@ impl Store {
                 .map_err(fail)?;
             let mut rows = stmt.query([]).map_err(fail)?;
             let mut insert = tx
-                .prepare("INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)")
+                .prepare(
+                    "INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)",
+                )
                 .map_err(fail)?;
             let mut current: Option<(i64, CardState)> = None;
             let mut flush = |entry: Option<(i64, CardState)>| -> Result<(), StoreError> {
@@ -380,8 +390,8 @@ impl Store {
             };
             while let Some(row) = rows.next().map_err(fail)? {
                 let card: i64 = row.get(0).map_err(fail)?;
-                let rating = Rating::from_number(row.get(1).map_err(fail)?)
-                    .unwrap_or(Rating::Again);
+                let rating =
+                    Rating::from_number(row.get(1).map_err(fail)?).unwrap_or(Rating::Again);
                 let at = timestamp(row.get(2).map_err(fail)?);
                 match &mut current {
                     Some((id, state)) if *id == card => {

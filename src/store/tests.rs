@@ -96,13 +96,28 @@ fn activity_counts_reviews_correct_and_introduced() {
     let day = t("2026-01-01T04:00:00Z");
     store.sync_deck(&deck(TWO), day).unwrap();
     let cards = store.cards(&Id::parse("d").unwrap()).unwrap();
-    let s = answer(&mut store, &cards[0], Rating::Good, t("2026-01-01T09:00:00Z"));
+    let s = answer(
+        &mut store,
+        &cards[0],
+        Rating::Good,
+        t("2026-01-01T09:00:00Z"),
+    );
     let a_again = StoredCard {
         state: s,
         ..cards[0].clone()
     };
-    answer(&mut store, &a_again, Rating::Good, t("2026-01-03T09:00:00Z"));
-    answer(&mut store, &cards[1], Rating::Again, t("2026-01-03T10:00:00Z"));
+    answer(
+        &mut store,
+        &a_again,
+        Rating::Good,
+        t("2026-01-03T09:00:00Z"),
+    );
+    answer(
+        &mut store,
+        &cards[1],
+        Rating::Again,
+        t("2026-01-03T10:00:00Z"),
+    );
     let d3 = store
         .activity(None, t("2026-01-03T04:00:00Z"), t("2026-01-04T04:00:00Z"))
         .unwrap();

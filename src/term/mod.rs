@@ -1,4 +1,29 @@
-//! The terminal front end: the only code that reads stdin or writes stdout.
+//! The terminal front end: the only code that reads stdin or writes stdout/stderr.
+//! Colour only on a terminal and never with `NO_COLOR` (anstream strips it otherwise), and
+//! every piece of deck text goes through `safe` before it is shown.
+
+mod line;
+
+use std::io::Write;
+use std::path::Path;
+
+use anstream::{eprintln, println};
+use anstyle::{AnsiColor, Style};
+use jiff::SignedDuration;
+
+use crate::deck::Deck;
+use crate::error::Error;
+use crate::session::Summary;
+use crate::stats::Snapshot;
+use crate::store::SyncReport;
+
+pub use line::study;
+
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
 
 /// Makes untrusted text (from a deck or facts file) safe to print: control characters and
 /// escape sequences are shown as visible `\u{..}` escapes instead of being sent to the
@@ -20,14 +45,237 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
+/// Renders an error for the user: its positioned problems, then one summary line.
+pub fn error(err: &Error) {
+    problems(err);
+    let mut line = format!("{err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause = cause.to_string();
+        if !line.contains(&cause) {
+            line.push_str(": ");
+            line.push_str(&cause);
+        }
+        source = cause_of(source);
+    }
+    eprintln!("factdrill: {BAD}error:{BAD:#} {}", safe(&line));
+}
+
+fn cause_of<'a>(
+    err: Option<&'a (dyn std::error::Error + 'static)>,
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    err.and_then(std::error::Error::source)
+}
+
+/// A usage error from argument parsing (exit code 2), rendered by clap.
+pub fn usage(err: &clap::Error) {
+    // clap renders its own colours and respects the terminal; a failed write has nowhere to go.
+    let _ = err.print();
+}
+
+/// Each `path:line:col: what` problem behind an error, on stderr.
+pub fn problems(err: &Error) {
+    for line in err.problem_lines() {
+        eprintln!("{}", safe(&line));
+    }
+}
+
+/// A problem with one input file: its positioned problems, or the error itself when it has
+/// none (a missing or unreadable file).
+pub fn file_error(err: &Error) {
+    let lines = err.problem_lines();
+    if lines.is_empty() {
+        eprintln!("{}", safe(&err.to_string()));
+    }
+    for line in lines {
+        eprintln!("{}", safe(&line));
+    }
+}
+
+pub fn warn(message: &str) {
+    eprintln!("factdrill: {WARN}warning:{WARN:#} {}", safe(message));
+}
+
+pub fn check_ok(path: &Path, deck: &Deck) {
+    println!(
+        "{}: {GOOD}ok{GOOD:#}, deck `{}` with {}",
+        path.display(),
+        deck.id,
+        crate::error::count(deck.cards.len(), "card")
+    );
+}
+
+/// Says what synchronising a deck changed, when it changed anything.
+pub fn sync_report(deck: &Deck, report: &SyncReport) {
+    let mut parts = Vec::new();
+    if report.added > 0 {
+        parts.push(format!(
+            "{} added",
+            crate::error::count(report.added, "new card")
+        ));
+    }
+    if report.retired > 0 {
+        parts.push(format!(
+            "{} retired (removed from the file; history kept)",
+            crate::error::count(report.retired, "card")
+        ));
+    }
+    if report.returned > 0 {
+        parts.push(format!(
+            "{} back in the deck",
+            crate::error::count(report.returned, "retired card")
+        ));
+    }
+    if !parts.is_empty() {
+        println!("{DIM}{}: {}{DIM:#}", safe(&deck.name), parts.join(", "));
+    }
+}
+
+/// The end-of-session summary.
+pub fn study_summary(summary: &Summary, due_tomorrow: u32) {
+    println!("{}", summary_text(summary, Some(due_tomorrow)));
+}
+
+fn summary_text(s: &Summary, due_tomorrow: Option<u32>) -> String {
+    let mut out = String::new();
+    if s.answered == 0 {
+        out.push_str("Nothing studied.");
+    } else {
+        let pct = f64::from(s.passed) * 100.0 / f64::from(s.answered);
+        out.push_str(&format!(
+            "{BOLD}Session over:{BOLD:#} {} answered, {} right ({pct:.0}%), {} new; {} answering.\n",
+            s.answered,
+            s.passed,
+            s.new_cards,
+            duration(SignedDuration::from_millis(
+                i64::try_from(s.response_ms).unwrap_or(i64::MAX)
+            ))
+        ));
+        out.push_str(&format!(
+            "Ratings: Again {}, Hard {}, Good {}, Easy {}.",
+            s.ratings[0], s.ratings[1], s.ratings[2], s.ratings[3]
+        ));
+    }
+    if s.left > 0 {
+        out.push_str(&format!(
+            "\nStill to do now: {}.",
+            crate::error::count(s.left as usize, "card")
+        ));
+    }
+    let held = s.held;
+    let mut parts = Vec::new();
+    if held.reviews > 0 {
+        parts.push(crate::error::count(held.reviews as usize, "review"));
+    }
+    if held.new > 0 {
+        parts.push(crate::error::count(held.new as usize, "new card"));
+    }
+    if !parts.is_empty() {
+        out.push_str(&format!(
+            "\nThe daily limits keep {} for later days.",
+            parts.join(" and ")
+        ));
+    }
+    if let Some(n) = due_tomorrow {
+        out.push_str(&format!("\nDue tomorrow: {n}."));
+    }
+    out
+}
+
+pub fn stats(s: &Snapshot) {
+    let p = s.phases;
+    println!(
+        "{BOLD}Cards{BOLD:#}      {} active: {} new, {} learning, {} review, {} relearning; {} retired",
+        s.active_cards(),
+        p.new,
+        p.learning,
+        p.review,
+        p.relearning,
+        s.retired
+    );
+    let correct = s
+        .correct_today()
+        .map_or_else(String::new, |r| format!(", {:.0}% right", r * 100.0));
+    println!(
+        "{BOLD}Today{BOLD:#}      {} ({}){correct}; {} in all",
+        crate::error::count(s.today.reviews as usize, "review"),
+        crate::error::count(s.today.introduced as usize, "new card"),
+        crate::error::count(usize::try_from(s.total_reviews).unwrap_or(0), "review")
+    );
+    println!(
+        "{BOLD}Due{BOLD:#}        {} now, {} by the end of today, {} tomorrow",
+        s.due_now, s.due_today, s.due_tomorrow
+    );
+    if let Some(next) = s.next_due {
+        let wait = next.duration_since(s.now);
+        let when = if wait <= SignedDuration::ZERO {
+            "now".to_owned()
+        } else {
+            format!("in {}", duration(wait))
+        };
+        println!(
+            "{BOLD}Next due{BOLD:#}   {when} ({})",
+            next.strftime("%Y-%m-%d %H:%M UTC")
+        );
+    }
+}
+
+pub fn print_json(value: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = writeln!(out, "{text}");
+}
+
+/// A short human duration: `45s`, `10m`, `3h`, `12d`, `4mo`, `1.5y`.
+pub fn duration(d: SignedDuration) -> String {
+    let secs = d.as_secs().max(0);
+    let days = secs as f64 / 86_400.0;
+    if secs < 60 {
+        format!("{secs}s")
+    } else if secs < 3_600 {
+        format!("{}m", (secs + 30) / 60)
+    } else if secs < 86_400 {
+        format!("{}h", (secs + 1_800) / 3_600)
+    } else if days < 30.0 {
+        format!("{}d", days.round())
+    } else if days < 365.0 {
+        format!("{}mo", (days / 30.0).round())
+    } else {
+        let years = days / 365.0;
+        if years < 10.0 {
+            format!("{years:.1}y")
+        } else {
+            format!("{}y", years.round())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe;
+    use super::*;
 
     #[test]
     fn escapes_are_neutralised() {
         assert_eq!(safe("a\x1b[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(safe("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(safe("\x07\x08"), "\\u{7}\\u{8}");
         assert_eq!(safe("Piatnitsky\nline"), "Piatnitsky\nline");
+    }
+
+    #[test]
+    fn durations_are_short_and_rounded() {
+        let case = |secs: i64, want: &str| {
+            assert_eq!(duration(SignedDuration::from_secs(secs)), want, "{secs}s");
+        };
+        case(0, "0s");
+        case(59, "59s");
+        case(60, "1m");
+        case(600, "10m");
+        case(3 * 3600, "3h");
+        case(2 * 86_400, "2d");
+        case(45 * 86_400, "2mo");
+        case(400 * 86_400, "1.1y");
+        case(-5, "0s");
     }
 }

@@ -1,0 +1,194 @@
+//! Command-line arguments (clap derive) and the `Config` they become. The only module that
+//! reads environment variables or the system clock.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::error::Error;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "factdrill",
+    version,
+    about = "Study facts in the terminal with spaced repetition (FSRS-6).",
+    long_about = "Study facts in the terminal with spaced repetition (FSRS-6).\n\n\
+        Decks are YAML files of questions; your progress lives in one SQLite database.",
+    after_help = "Examples:\n  factdrill study decks/oms.yaml\n  factdrill check decks/*.yaml\n  factdrill stats"
+)]
+pub struct Cli {
+    /// The progress database [default: the platform data directory, e.g.
+    /// ~/.local/share/factdrill/factdrill.db]
+    #[arg(
+        long,
+        global = true,
+        env = "FACTDRILL_DB",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Study what is due: reviews first, then new cards
+    #[command(
+        after_help = "Examples:\n  factdrill study decks/oms.yaml\n  factdrill study            # every deck this database knows\n  printf 'Berlin\\n\\n' | factdrill study decks/oms.yaml   # answers from a pipe"
+    )]
+    Study(StudyArgs),
+
+    /// Check deck files for problems without touching the database
+    #[command(
+        after_help = "Example:\n  factdrill check decks/oms.yaml\n\nEach problem is printed as path:line:column: what is wrong; the exit code is 1 if any file has one."
+    )]
+    Check(CheckArgs),
+
+    /// Show a summary of your progress
+    #[command(after_help = "Examples:\n  factdrill stats\n  factdrill stats --json")]
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    /// Deck files to study; with none, every deck this database knows
+    #[arg(value_name = "DECK_FILE")]
+    pub decks: Vec<PathBuf>,
+
+    /// New cards per day per deck [default: the deck's `new_per_day`, else 20]
+    #[arg(long, value_name = "N")]
+    pub new: Option<u32>,
+
+    /// Reviews per day per deck [default: the deck's `reviews_per_day`, else 200]
+    #[arg(long, value_name = "N")]
+    pub reviews: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Deck files to check
+    #[arg(value_name = "DECK_FILE", required = true)]
+    pub decks: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print the numbers as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Where "now" comes from: the system clock, or a pinned instant (`FACTDRILL_NOW`) so tests
+/// and demonstrations are reproducible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// Everything a command needs from the outside world, read once.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: PathBuf,
+    pub clock: Clock,
+    /// The learner's time zone, for "today".
+    pub tz: TimeZone,
+    /// Seeds the order of choices.
+    pub seed: u64,
+}
+
+impl Config {
+    /// Reads the environment: `FACTDRILL_NOW` (RFC 3339, pins the clock and, by its offset,
+    /// the time zone), `FACTDRILL_SEED`, and the database location.
+    pub fn from_env(cli: &Cli) -> Result<Self, Error> {
+        let (clock, tz) = match std::env::var("FACTDRILL_NOW") {
+            Ok(value) => {
+                let zoned = parse_now(&value)?;
+                (Clock::Fixed(zoned.0), zoned.1)
+            }
+            Err(_) => (Clock::System, TimeZone::system()),
+        };
+        let seed = match std::env::var("FACTDRILL_SEED") {
+            Ok(value) => value.trim().parse().map_err(|_| Error::Env {
+                name: "FACTDRILL_SEED",
+                value: value.clone(),
+                reason: "expected a whole number from 0 to 18446744073709551615".to_owned(),
+            })?,
+            Err(_) => rand::random(),
+        };
+        let db = match &cli.db {
+            Some(path) => path.clone(),
+            None => default_db()?,
+        };
+        Ok(Self {
+            db,
+            clock,
+            tz,
+            seed,
+        })
+    }
+}
+
+/// An RFC 3339 time with its offset, which becomes the time zone.
+fn parse_now(value: &str) -> Result<(Timestamp, TimeZone), Error> {
+    let bad = |reason: String| Error::Env {
+        name: "FACTDRILL_NOW",
+        value: value.to_owned(),
+        reason,
+    };
+    let ts: Timestamp = value.trim().parse().map_err(|e| {
+        bad(format!(
+            "expected an RFC 3339 time such as 2026-01-15T09:00:00+01:00 ({e})"
+        ))
+    })?;
+    let offset = jiff::fmt::temporal::DateTimeParser::new()
+        .parse_pieces(value.trim())
+        .ok()
+        .and_then(|p| p.to_numeric_offset())
+        .unwrap_or(jiff::tz::Offset::UTC);
+    Ok((ts, TimeZone::fixed(offset)))
+}
+
+/// `$XDG_DATA_HOME/factdrill/factdrill.db` on Linux, the platform's usual place elsewhere.
+fn default_db() -> Result<PathBuf, Error> {
+    use etcetera::AppStrategy;
+    let strategy = etcetera::choose_app_strategy(etcetera::AppStrategyArgs {
+        top_level_domain: "org".to_owned(),
+        author: "factdrill".to_owned(),
+        app_name: "factdrill".to_owned(),
+    })
+    .map_err(|_| Error::NoDataDir)?;
+    Ok(strategy.data_dir().join("factdrill.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn now_keeps_its_offset_as_time_zone() {
+        let (ts, tz) = parse_now("2026-01-15T09:00:00+02:00").unwrap();
+        assert_eq!(ts, "2026-01-15T07:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(tz.to_offset(ts), jiff::tz::offset(2));
+        assert!(parse_now("yesterday").is_err());
+    }
+}

@@ -1,0 +1,91 @@
+//! Progress reports computed from the store: the numbers only; `term` draws them and
+//! `to_json` exports them.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::json;
+
+use crate::day::Day;
+use crate::store::{Activity, PhaseCounts, Store, StoreError};
+
+/// A first, honest summary: cards by phase, today's reviews, what is due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub now: Timestamp,
+    pub day: Day,
+    pub phases: PhaseCounts,
+    pub retired: u32,
+    pub today: Activity,
+    pub total_reviews: i64,
+    /// Seen cards due at or before now.
+    pub due_now: u32,
+    /// Seen cards due before the end of today (including `due_now`).
+    pub due_today: u32,
+    /// Seen cards due during tomorrow.
+    pub due_tomorrow: u32,
+    pub next_due: Option<Timestamp>,
+}
+
+impl Snapshot {
+    pub fn collect(store: &Store, now: Timestamp, tz: &TimeZone) -> Result<Self, StoreError> {
+        let day = Day::containing(now, tz);
+        let tomorrow = day.next(tz);
+        let due_today = store.due_count(day.end)?;
+        Ok(Self {
+            now,
+            day,
+            phases: store.phase_counts()?,
+            retired: store.retired_count()?,
+            today: store.activity(None, day.start, day.end)?,
+            total_reviews: store.review_count()?,
+            // `due_count` counts strictly before its bound.
+            due_now: store.due_count(now + jiff::SignedDuration::from_millis(1))?,
+            due_today,
+            due_tomorrow: store.due_count(tomorrow.end)?.saturating_sub(due_today),
+            next_due: store.next_due()?,
+        })
+    }
+
+    pub fn active_cards(&self) -> u32 {
+        let p = self.phases;
+        p.new + p.learning + p.review + p.relearning
+    }
+
+    /// Share of today's answers that were right, if there were any.
+    pub fn correct_today(&self) -> Option<f64> {
+        (self.today.reviews > 0)
+            .then(|| f64::from(self.today.correct) / f64::from(self.today.reviews))
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let p = self.phases;
+        json!({
+            "now": self.now.to_string(),
+            "day": {
+                "date": self.day.date.to_string(),
+                "start": self.day.start.to_string(),
+                "end": self.day.end.to_string(),
+            },
+            "cards": {
+                "active": self.active_cards(),
+                "new": p.new,
+                "learning": p.learning,
+                "review": p.review,
+                "relearning": p.relearning,
+                "retired": self.retired,
+            },
+            "today": {
+                "reviews": self.today.reviews,
+                "correct": self.today.correct,
+                "new_cards": self.today.introduced,
+            },
+            "reviews_total": self.total_reviews,
+            "due": {
+                "now": self.due_now,
+                "today": self.due_today,
+                "tomorrow": self.due_tomorrow,
+                "next": self.next_due.map(|t| t.to_string()),
+            },
+        })
+    }
+}

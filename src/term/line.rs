@@ -1,0 +1,195 @@
+//! Line mode: one prompt per line, answers read line by line from stdin. Works the same on a
+//! terminal and over a pipe (where the answers are echoed so the transcript reads well).
+//! EOF or Ctrl-C ends the session with its summary; every answer was already committed.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use anstream::{print, println};
+use jiff::Timestamp;
+
+use super::{BAD, DIM, GOOD, WARN, duration, safe};
+use crate::cli::Clock;
+use crate::error::Error;
+use crate::grade::Verdict;
+use crate::schedule::Rating;
+use crate::session::{Feedback, Prompt, Review, Session, Summary, letter};
+use crate::store::StoreError;
+
+/// Runs a session to its end, calling `record` for each answer before the next prompt.
+pub fn study(
+    session: &mut Session,
+    clock: &Clock,
+    mut record: impl FnMut(&Review) -> Result<(), StoreError>,
+) -> Result<Summary, Error> {
+    let stdin = std::io::stdin();
+    let echo = !stdin.is_terminal();
+    let mut input = stdin.lock();
+
+    // Ctrl-C prints the summary of what was committed and exits. The lock is held while an
+    // answer is committed, so an interrupt never lands between a review and its summary.
+    let shared = Arc::new(Mutex::new(session.summary()));
+    {
+        let shared = Arc::clone(&shared);
+        // If a handler is already installed (a second session in one process), Ctrl-C keeps
+        // its default meaning; committed answers are safe either way.
+        let _ = ctrlc::set_handler(move || {
+            let summary = *shared.lock().unwrap_or_else(PoisonError::into_inner);
+            println!("\n{WARN}Interrupted.{WARN:#}");
+            println!("{}", super::summary_text(&summary, None));
+            std::process::exit(130);
+        });
+    }
+
+    header(&session.summary());
+    while let Some(prompt) = session.prompt() {
+        show(&prompt);
+        let asked = clock.now();
+        let Some(typed) = read(&mut input, "answer> ", echo)? else {
+            break;
+        };
+        let answered = clock.now();
+        let feedback = session
+            .answer(&typed, elapsed_ms(asked, answered), answered)
+            .map_err(|e| Error::Terminal(std::io::Error::other(e)))?;
+        show_feedback(&feedback, session.prompt().map(|p| p.card));
+        let (rating, ended) = ask_rating(&mut input, feedback.suggested, &feedback, echo)?;
+        let review = session
+            .rate(rating, answered)
+            .map_err(|e| Error::Terminal(std::io::Error::other(e)))?;
+        {
+            let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            record(&review)?;
+            *guard = session.summary();
+        }
+        if ended {
+            break;
+        }
+        println!();
+    }
+    Ok(session.summary())
+}
+
+fn elapsed_ms(from: Timestamp, to: Timestamp) -> u64 {
+    u64::try_from(to.duration_since(from).as_millis()).unwrap_or(0)
+}
+
+fn header(summary: &Summary) {
+    if summary.left == 0 {
+        println!("Nothing is due now.");
+    } else {
+        println!(
+            "{} to study. Type your answer and press Enter; Ctrl-D or Ctrl-C stops.\n",
+            crate::error::count(summary.left as usize, "card")
+        );
+    }
+}
+
+fn show(prompt: &Prompt<'_>) {
+    let tag = if prompt.is_new { ", new" } else { "" };
+    println!(
+        "{DIM}[{}/{}{tag}]{DIM:#} {}",
+        prompt.number,
+        prompt.total,
+        safe(&prompt.card.prompt)
+    );
+    for (i, choice) in prompt.choices.iter().enumerate() {
+        println!("  {}) {}", letter(i), safe(choice));
+    }
+}
+
+fn show_feedback(feedback: &Feedback, card: Option<&crate::deck::Card>) {
+    let grade = &feedback.grade;
+    let answer = safe(&feedback.correct_answer);
+    match grade.verdict {
+        Verdict::Correct => println!("{GOOD}Correct:{GOOD:#} {answer}"),
+        Verdict::Close | Verdict::Partial => println!(
+            "{WARN}Nearly:{WARN:#} {answer} {DIM}({}){DIM:#}",
+            safe(&grade.explanation)
+        ),
+        Verdict::Wrong => println!(
+            "{BAD}Wrong:{BAD:#} the answer is {answer} {DIM}({}){DIM:#}",
+            safe(&grade.explanation)
+        ),
+    }
+    if let Some(card) = card {
+        if let Some(explanation) = &card.explanation {
+            println!("  {}", safe(explanation));
+        }
+        if let Some(source) = card
+            .source
+            .as_ref()
+            .filter(|s| Some(*s) != card.explanation.as_ref())
+        {
+            println!("  {DIM}Source: {}{DIM:#}", safe(source));
+        }
+    }
+}
+
+/// Asks for a rating; Enter takes the suggestion. Returns the rating and whether input ended
+/// (EOF after an answer still records it, with the suggested rating).
+fn ask_rating(
+    input: &mut impl BufRead,
+    suggested: Rating,
+    feedback: &Feedback,
+    echo: bool,
+) -> Result<(Rating, bool), Error> {
+    let options: Vec<String> = Rating::ALL
+        .iter()
+        .zip(feedback.intervals)
+        .map(|(r, d)| format!("{} {} {}", r.number(), r.name(), duration(d)))
+        .collect();
+    println!(
+        "{DIM}{}; Enter = {} {}{DIM:#}",
+        options.join(" · "),
+        suggested.number(),
+        suggested.name()
+    );
+    loop {
+        let Some(line) = read(input, "rate> ", echo)? else {
+            return Ok((suggested, true));
+        };
+        let line = line.trim().to_lowercase();
+        if line.is_empty() {
+            return Ok((suggested, false));
+        }
+        let chosen = line
+            .parse::<i64>()
+            .ok()
+            .and_then(Rating::from_number)
+            .or_else(|| {
+                Rating::ALL
+                    .into_iter()
+                    .find(|r| r.name().to_lowercase() == line)
+            });
+        match chosen {
+            Some(rating) => return Ok((rating, false)),
+            None => println!(
+                "Type 1, 2, 3 or 4, or press Enter for {}.",
+                suggested.name()
+            ),
+        }
+    }
+}
+
+/// Prints `label` and reads one line; `None` at end of input. Invalid UTF-8 is replaced,
+/// never an error: a learner's typo must not end the session.
+fn read(input: &mut impl BufRead, label: &str, echo: bool) -> Result<Option<String>, Error> {
+    print!("{label}");
+    std::io::stdout().flush().map_err(Error::Terminal)?;
+    let mut bytes = Vec::new();
+    let n = input
+        .read_until(b'\n', &mut bytes)
+        .map_err(Error::Terminal)?;
+    if n == 0 {
+        println!();
+        return Ok(None);
+    }
+    let line = String::from_utf8_lossy(&bytes)
+        .trim_end_matches(['\n', '\r'])
+        .to_owned();
+    if echo {
+        println!("{}", safe(&line));
+    }
+    Ok(Some(line))
+}

@@ -1,0 +1,157 @@
+//! `factdrill study` and `stats` end to end: scripted sessions over a pipe, on pinned days.
+
+use crate::{Env, output, root};
+
+const DAY1: &str = "2026-01-10T09:00:00+01:00";
+const DAY2: &str = "2026-01-11T09:00:00+01:00";
+
+fn stats_json(env: &Env, now: &str) -> serde_json::Value {
+    let out = env.cmd(now).args(["stats", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn scripted_session_on_the_shipped_deck() {
+    let env = Env::new();
+    // Four answers: right, right by choice letter, right by surname, wrong with the suggested
+    // rating overridden; then end of input in the middle of the fifth question.
+    let out = env
+        .cmd(DAY1)
+        .args(["study", "decks/oms.yaml", "--new", "6"])
+        .write_stdin("1921\n\nd\n\nTrilisser\n\n1925\n2\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, stderr) = output(&env, &out);
+    assert_eq!(stderr, "");
+    assert!(!stdout.contains('\x1b'), "no escape codes over a pipe");
+    insta::assert_snapshot!("session_day1", stdout);
+
+    let stats = stats_json(&env, DAY1);
+    assert_eq!(stats["today"]["reviews"], 4, "every answer was committed");
+    assert_eq!(
+        stats["cards"]["new"],
+        stats["cards"]["active"].as_u64().unwrap() - 4
+    );
+}
+
+#[test]
+fn next_day_shows_what_is_due_first() {
+    let env = Env::new();
+    // Day 1: two new cards, the first answered right (Good -> due in 2 days), the second wrong
+    // (Again -> due tomorrow).
+    let out = env
+        .cmd(DAY1)
+        .args([
+            "study",
+            "tests/fixtures/decks/good-small.yaml",
+            "--new",
+            "2",
+        ])
+        .write_stdin("Berlin\n\nHenk Sneevliet\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stats = stats_json(&env, DAY1);
+    assert_eq!(stats["due"]["tomorrow"], 1);
+
+    // Day 2, with no deck named: the database knows it. The failed card comes first, then
+    // the one new card left.
+    let out = env
+        .cmd(DAY2)
+        .args(["study"])
+        .write_stdin("Osip Piatnitsky\n\n1921\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = output(&env, &out);
+    insta::assert_snapshot!("session_day2", stdout);
+    let stats = stats_json(&env, DAY2);
+    assert_eq!(stats["today"]["reviews"], 2);
+    assert_eq!(stats["today"]["new_cards"], 1);
+    assert_eq!(stats["reviews_total"], 4);
+    assert_eq!(stats["cards"]["new"], 0);
+}
+
+#[test]
+fn editing_a_deck_keeps_history_and_retires_removed_cards() {
+    let env = Env::new();
+    let deck = env.dir.path().join("deck.yaml");
+    let original =
+        std::fs::read_to_string(root().join("tests/fixtures/decks/good-small.yaml")).unwrap();
+    std::fs::write(&deck, &original).unwrap();
+    let out = env
+        .cmd(DAY1)
+        .arg("study")
+        .arg(&deck)
+        .write_stdin("Berlin\n\na\n\n1921\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+
+    // Reword a prompt, drop a card, add one.
+    let edited = original
+        .replace(
+            "Where was the OMS international headquarters?",
+            "In which city was the OMS headquartered?",
+        )
+        .replace(
+            "  - id: founded\n    prompt: In what year was the OMS founded?\n    answer: \"1921\"\n    accept: [July 1921]\n",
+            "  - id: school\n    prompt: Where was the OMS training school?\n    answer: Kuntsevo\n",
+        );
+    assert_ne!(edited, original);
+    std::fs::write(&deck, edited).unwrap();
+    let out = env
+        .cmd(DAY2)
+        .arg("study")
+        .arg(&deck)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = output(&env, &out);
+    assert!(
+        stdout.starts_with("Small test deck: 1 new card added, 1 card retired (removed from the file; history kept)\n"),
+        "{stdout}"
+    );
+    let stats = stats_json(&env, DAY2);
+    assert_eq!(stats["cards"]["retired"], 1);
+    assert_eq!(stats["cards"]["new"], 1);
+    assert_eq!(
+        stats["cards"]["review"], 2,
+        "the reworded card kept its state"
+    );
+    assert_eq!(stats["reviews_total"], 3, "no review was lost");
+}
+
+#[test]
+fn study_without_decks_on_a_new_database_says_how_to_start() {
+    let env = Env::new();
+    let out = env.cmd(DAY1).arg("study").write_stdin("").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = output(&env, &out);
+    assert_eq!(
+        stderr,
+        "factdrill: error: no decks to study: this database knows none yet; start with a deck file, e.g. `factdrill study decks/oms.yaml`\n"
+    );
+}
+
+#[test]
+fn nothing_due_is_said_plainly() {
+    let env = Env::new();
+    let out = env
+        .cmd(DAY1)
+        .args([
+            "study",
+            "tests/fixtures/decks/good-small.yaml",
+            "--new",
+            "0",
+        ])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (stdout, _) = output(&env, &out);
+    insta::assert_snapshot!("nothing_due", stdout);
+}
