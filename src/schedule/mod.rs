@@ -3,15 +3,27 @@
 //! A scheduler is a pure function of a card's state, a rating and the time of the review
 //! (passed in, never read from a clock). A card's state is a fold of its review log
 //! (`replay`), so switching scheduler or parameters needs no migration: replay the log.
+//!
+//! `fsrs.rs` and `sm2.rs` are the two algorithms; `steps.rs` (same-day learning steps) and
+//! `fuzz.rs` (interval spread) are shared by both; `config.rs` turns user settings into a
+//! `Box<dyn Scheduler>`. `docs/scheduling.md` gives every formula.
 
+pub mod config;
 pub mod fsrs;
+pub mod fuzz;
+pub mod sm2;
+pub mod steps;
 
 use std::fmt;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-pub use fsrs::Fsrs;
+pub use config::{Algorithm, ConfigError, InvalidConfig, SchedulerConfig};
+pub use fsrs::{Fsrs, Variant};
+pub use fuzz::fuzz_seed;
+pub use sm2::{Sm2, Sm2Memory};
+pub use steps::{Steps, parse_steps};
 
 /// The learner's answer to "how well did you know it?", Anki's four buttons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -71,7 +83,12 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [Phase::New, Phase::Learning, Phase::Review, Phase::Relearning];
+    pub const ALL: [Phase; 4] = [
+        Phase::New,
+        Phase::Learning,
+        Phase::Review,
+        Phase::Relearning,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -112,6 +129,14 @@ pub struct CardState {
     pub last_review: Option<Timestamp>,
     /// When the card is next due; `None` for a new card.
     pub due: Option<Timestamp>,
+    /// SM-2 state (ease, repetitions, interval) when SM-2 schedules the card.
+    #[serde(default)]
+    pub sm2: Option<Sm2Memory>,
+    /// Seeds this card's interval fuzz (with `reps`), so replaying a log gives the same due
+    /// dates. Set once from a stable card key (`fuzz_seed`), carried through every review;
+    /// 0 when nobody set it (fuzz is then still deterministic, just the same for every card).
+    #[serde(default)]
+    pub fuzz_seed: u64,
 }
 
 impl CardState {
@@ -125,6 +150,16 @@ impl CardState {
             lapses: 0,
             last_review: None,
             due: None,
+            sm2: None,
+            fuzz_seed: 0,
+        }
+    }
+
+    /// A new card whose interval fuzz is seeded with `fuzz_seed` (see `fuzz::fuzz_seed`).
+    pub fn with_fuzz_seed(fuzz_seed: u64) -> Self {
+        Self {
+            fuzz_seed,
+            ..Self::new_card()
         }
     }
 
@@ -155,6 +190,14 @@ pub trait Scheduler {
     fn preview(&self, card: &CardState, at: Timestamp) -> [CardState; 4] {
         Rating::ALL.map(|r| self.review(card, r, at))
     }
+
+    /// How long each of the four ratings would wait until the card is due again.
+    fn next_intervals(&self, card: &CardState, at: Timestamp) -> [SignedDuration; 4] {
+        self.preview(card, at).map(|next| {
+            next.due
+                .map_or(SignedDuration::ZERO, |due| due.duration_since(at))
+        })
+    }
 }
 
 /// Rebuilds a card's state from its reviews, oldest first: the fold the store's cache holds.
@@ -167,6 +210,28 @@ pub fn replay<'a>(
         .fold(CardState::new_card(), |state, (rating, at)| {
             scheduler.review(&state, *rating, *at)
         })
+}
+
+/// `replay` for a card whose fuzz is seeded with `fuzz_seed` (see `CardState::fuzz_seed`).
+pub fn replay_seeded<'a>(
+    scheduler: &dyn Scheduler,
+    fuzz_seed: u64,
+    reviews: impl IntoIterator<Item = &'a (Rating, Timestamp)>,
+) -> CardState {
+    reviews.into_iter().fold(
+        CardState::with_fuzz_seed(fuzz_seed),
+        |state, (rating, at)| scheduler.review(&state, *rating, *at),
+    )
+}
+
+/// `at + days` whole days, saturating at the end of time rather than panicking.
+pub(crate) fn after_days(at: Timestamp, days: u32) -> Timestamp {
+    after(at, SignedDuration::from_secs(i64::from(days) * 86_400))
+}
+
+/// `at + wait`, saturating at the end of time rather than panicking.
+pub(crate) fn after(at: Timestamp, wait: SignedDuration) -> Timestamp {
+    at.checked_add(wait).unwrap_or(Timestamp::MAX)
 }
 
 /// Whole days from `from` to `to` (negative spans count as 0), as the reference
