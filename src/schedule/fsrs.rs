@@ -580,6 +580,54 @@ mod tests {
     }
 
     #[test]
+    fn far_overdue_review_schedules_a_finite_interval() {
+        // A card learnt in 2026 and next seen in 9000: about 2.5 million days overdue.
+        let fsrs = Fsrs::default();
+        let t0: Timestamp = "2026-01-01T09:00:00Z".parse().unwrap();
+        let learnt = fsrs.review(&CardState::new_card(), Rating::Easy, t0);
+        let late: Timestamp = "9000-01-01T09:00:00Z".parse().unwrap();
+        for rating in Rating::ALL {
+            let next = fsrs.review(&learnt, rating, late);
+            let m = next.memory.unwrap();
+            assert!(
+                m.stability.is_finite() && m.stability > 0.0,
+                "{rating}: {m:?}"
+            );
+            let wait = next.due.unwrap().duration_since(late);
+            assert!(wait.is_positive(), "{rating}");
+            assert!(wait.as_secs() <= 36_500 * 86_400, "{rating}");
+        }
+    }
+
+    #[test]
+    fn elapsed_time_is_counted_from_the_last_review_not_the_due_date() {
+        let fsrs = Fsrs {
+            fuzz: false,
+            ..Fsrs::default()
+        };
+        let t0: Timestamp = "2026-01-01T09:00:00Z".parse().unwrap();
+        let learnt = fsrs.review(&CardState::new_card(), Rating::Easy, t0);
+        // Reviewed 20 days after the last review: R = (1 + factor * 20 / S)^-w20.
+        let at = t0 + jiff::SignedDuration::from_hours(24 * 20);
+        let next = fsrs.review(&learnt, Rating::Good, at);
+        let s = learnt.memory.unwrap().stability;
+        let r = fsrs.retrievability_after(20.0, s);
+        let want = fsrs.next_memory(learnt.memory, 20.0, Rating::Good);
+        assert_eq!(next.memory, Some(want));
+        assert_eq!(fsrs.retrievability(&learnt, at), Some(r));
+        // 23 hours 59 minutes later is still the same day: the short-term formula.
+        let same_day = fsrs.review(
+            &next,
+            Rating::Good,
+            at + jiff::SignedDuration::from_mins(1439),
+        );
+        assert_eq!(
+            same_day.memory,
+            Some(fsrs.next_memory(next.memory, 0.0, Rating::Good))
+        );
+    }
+
+    #[test]
     fn lapse_shortens_interval() {
         let fsrs = Fsrs {
             steps: Steps {
