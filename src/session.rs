@@ -460,7 +460,8 @@ mod tests {
             ids.push(p.card.id.to_string());
             let at = t("2026-01-10T09:00:00Z");
             s.answer("x", 0, at).unwrap();
-            s.rate(Rating::Good, at).unwrap();
+            // Easy graduates a card at once, so no learning step brings it back.
+            s.rate(Rating::Easy, at).unwrap();
         }
         ids
     }
@@ -539,14 +540,21 @@ mod tests {
         let review = s.rate(Rating::Good, at).unwrap();
         assert_eq!(review.answer, "berlin");
         assert_eq!(review.response_ms, 2_500);
-        assert_eq!(review.state.reps, 1);
+        assert_eq!(review.state.phase, Phase::Learning);
+        // Its next learning step (10 minutes) falls within the session: it comes back.
+        let again = s.prompt().unwrap();
+        assert_eq!((again.number, again.total, again.is_new), (2, 2, false));
+        let later = at + SignedDuration::from_mins(10);
+        s.answer("Berlin", 1_000, later).unwrap();
+        let review = s.rate(Rating::Good, later).unwrap();
+        assert_eq!(review.state.phase, Phase::Review);
         assert!(s.prompt().is_none());
         let sum = s.summary();
         assert_eq!(
             (sum.answered, sum.passed, sum.new_cards, sum.left),
-            (1, 1, 1, 0)
+            (2, 2, 1, 0)
         );
-        assert_eq!(sum.ratings, [0, 0, 1, 0]);
+        assert_eq!(sum.ratings, [0, 0, 2, 0]);
     }
 
     #[test]
