@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::error::Error;
+use crate::schedule::Algorithm;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +52,31 @@ pub enum Command {
     /// Show a summary of your progress
     #[command(after_help = "Examples:\n  factdrill stats\n  factdrill stats --json")]
     Stats(StatsArgs),
+
+    /// Show one card's schedule: its history, memory state and next intervals
+    #[command(
+        after_help = "Examples:\n  factdrill schedule --card oms-first-head\n  factdrill schedule --card oms-first-head --deck oms --json"
+    )]
+    Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// The card's id
+    #[arg(long, value_name = "ID")]
+    pub card: String,
+
+    /// The deck's id, when several decks have a card with this id
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Replay the card's log with `fsrs` or `sm2` instead of its deck's scheduler
+    #[arg(long, value_name = "NAME", value_parser = parse_algorithm)]
+    pub scheduler: Option<Algorithm>,
+
+    /// Print the numbers as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +92,15 @@ pub struct StudyArgs {
     /// Reviews per day per deck [default: the deck's `reviews_per_day`, else 200]
     #[arg(long, value_name = "N")]
     pub reviews: Option<u32>,
+
+    /// Schedule this session with `fsrs` or `sm2` instead of each deck's `scheduler`
+    #[arg(long, value_name = "NAME", value_parser = parse_algorithm)]
+    pub scheduler: Option<Algorithm>,
+}
+
+fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
+    text.parse()
+        .map_err(|e: crate::schedule::ConfigError| e.to_string())
 }
 
 #[derive(Debug, Args)]

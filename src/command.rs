@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::cli::{CheckArgs, Command, Config, StatsArgs, StudyArgs};
+use crate::cli::{CheckArgs, Command, Config, ScheduleArgs, StatsArgs, StudyArgs};
 use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
 use crate::grade::{GradeOptions, Grader};
-use crate::schedule::{Fsrs, Scheduler};
+use crate::schedule::{Algorithm, Scheduler, SchedulerConfig};
 use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
-use crate::stats::Snapshot;
+use crate::stats::{CardReport, Snapshot};
 use crate::store::{NewReview, Store};
 use crate::term;
 
@@ -21,7 +21,49 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
         Command::Study(args) => study(&args, config),
         Command::Check(args) => check(&args),
         Command::Stats(args) => stats(&args, config),
+        Command::Schedule(args) => schedule(&args, config),
     }
+}
+
+fn schedule(args: &ScheduleArgs, config: &Config) -> Result<(), Error> {
+    let store = Store::open(&config.db)?;
+    let mut found = store.card_histories(&args.card, args.deck.as_deref())?;
+    if found.len() > 1 {
+        return Err(Error::AmbiguousCard {
+            card: args.card.clone(),
+            decks: found.into_iter().map(|h| h.deck).collect(),
+        });
+    }
+    let history = found.pop().ok_or_else(|| Error::UnknownCard {
+        card: args.card.clone(),
+        deck: args.deck.clone(),
+    })?;
+    // The deck file holds the scheduler settings; without it, the defaults apply.
+    let mut settings = match deck::load(&history.deck_path) {
+        Ok(deck) if deck.id.as_str() == history.deck => deck.scheduling,
+        _ => {
+            term::warn(&format!(
+                "cannot read deck `{}` from {}; using the default scheduler settings",
+                history.deck,
+                history.deck_path.display()
+            ));
+            SchedulerConfig::default()
+        }
+    };
+    if let Some(algorithm) = args.scheduler {
+        settings.algorithm = algorithm;
+    }
+    let scheduler = settings.build().map_err(|source| Error::Scheduler {
+        deck: history.deck.clone(),
+        source,
+    })?;
+    let report = CardReport::new(history, scheduler.as_ref(), config.clock.now());
+    if args.json {
+        term::print_json(&report.to_json());
+    } else {
+        term::card_report(&report, &config.tz);
+    }
+    Ok(())
 }
 
 fn check(args: &CheckArgs) -> Result<(), Error> {
@@ -44,18 +86,21 @@ fn check(args: &CheckArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// The scheduler for this build and its fingerprint (name and parameters), which tells the
-/// store when its state cache must be rebuilt from the log.
-fn scheduler() -> (Fsrs, String) {
-    let fsrs = Fsrs::default();
-    let fingerprint = format!(
-        "{}:{:?}:{}:{}",
-        fsrs.name(),
-        fsrs.w,
-        fsrs.desired_retention,
-        fsrs.maximum_interval_days
-    );
-    (fsrs, fingerprint)
+/// A deck's scheduler, with the `--scheduler` override applied, and its fingerprint (every
+/// setting), which tells the store when the deck's state cache must be rebuilt from the log.
+fn scheduler_for(
+    deck: &Deck,
+    algorithm: Option<Algorithm>,
+) -> Result<(Box<dyn Scheduler>, String), Error> {
+    let mut config = deck.scheduling.clone();
+    if let Some(algorithm) = algorithm {
+        config.algorithm = algorithm;
+    }
+    let scheduler = config.build().map_err(|source| Error::Scheduler {
+        deck: deck.id.to_string(),
+        source,
+    })?;
+    Ok((scheduler, format!("{config:?}")))
 }
 
 fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
@@ -89,8 +134,12 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         let report = store.sync_deck(deck, now)?;
         term::sync_report(deck, &report);
     }
-    let (fsrs, fingerprint) = scheduler();
-    store.ensure_states(&fsrs, &fingerprint)?;
+    let mut schedulers = Vec::new();
+    for deck in &decks {
+        let (scheduler, fingerprint) = scheduler_for(deck, args.scheduler)?;
+        store.ensure_states(&deck.id, scheduler.as_ref(), &fingerprint)?;
+        schedulers.push(scheduler);
+    }
 
     let day = Day::containing(now, &config.tz);
     let mut plans = Vec::new();
@@ -130,7 +179,7 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         day_end: day.end,
         seed: config.seed,
     };
-    let mut session = Session::new(plan, Box::new(fsrs), grader);
+    let mut session = Session::new(plan, schedulers, grader);
     let summary = term::study(&mut session, &config.clock, |review| {
         store.record(&NewReview {
             handle: review.handle,

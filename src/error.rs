@@ -59,6 +59,18 @@ pub enum Error {
     #[error("cannot find a data directory for the database; set FACTDRILL_DB or pass --db PATH")]
     NoDataDir,
 
+    #[error("no card `{card}` in this database{}", deck.as_ref().map(|d| format!(" (deck `{d}`)")).unwrap_or_default())]
+    UnknownCard { card: String, deck: Option<String> },
+
+    #[error("card `{card}` is in several decks ({}); choose one with --deck", decks.join(", "))]
+    AmbiguousCard { card: String, decks: Vec<String> },
+
+    #[error("deck `{deck}`: {source}")]
+    Scheduler {
+        deck: String,
+        source: crate::schedule::InvalidConfig,
+    },
+
     #[error(transparent)]
     Store(#[from] StoreError),
 

@@ -150,7 +150,8 @@ pub struct Session {
     decks: Vec<DeckPlan>,
     cards: Vec<StudyCard>,
     queue: VecDeque<usize>,
-    scheduler: Box<dyn Scheduler>,
+    /// One scheduler per deck, indexed like `decks`.
+    schedulers: Vec<Box<dyn Scheduler>>,
     grader: Grader,
     seed: u64,
     stage: Stage,
@@ -160,7 +161,8 @@ pub struct Session {
 impl Session {
     /// Builds the queue: due cards (learning cards due now, review cards due today) oldest
     /// first, then new cards in deck order, each within its deck's daily limits.
-    pub fn new(plan: Plan, scheduler: Box<dyn Scheduler>, grader: Grader) -> Self {
+    /// `schedulers` holds one scheduler per deck of the plan, in the same order.
+    pub fn new(plan: Plan, schedulers: Vec<Box<dyn Scheduler>>, grader: Grader) -> Self {
         let Plan {
             decks,
             cards,
@@ -227,7 +229,7 @@ impl Session {
                 ..Summary::default()
             },
             queue,
-            scheduler,
+            schedulers,
             grader,
             seed,
             stage: Stage::Idle,
@@ -285,10 +287,7 @@ impl Session {
                 ),
             Kind::Recall => sc.card.answer.clone(),
         };
-        let intervals = self.scheduler.preview(&sc.state, at).map(|next| {
-            next.due
-                .map_or(SignedDuration::ZERO, |d| d.duration_since(at))
-        });
+        let intervals = self.schedulers[sc.deck].next_intervals(&sc.state, at);
         let feedback = Feedback {
             suggested: grade.suggested_rating(),
             grade: grade.clone(),
@@ -325,7 +324,8 @@ impl Session {
             };
         let sc = &mut self.cards[index];
         let was_new = sc.state.phase == Phase::New;
-        let state = self.scheduler.review(&sc.state, rating, at);
+        let scheduler = &self.schedulers[sc.deck];
+        let state = scheduler.review(&sc.state, rating, at);
         sc.state = state.clone();
         if state.phase != Phase::Review && state.due.is_some_and(|d| d <= at + LEARN_AHEAD) {
             self.queue.push_back(index);
@@ -345,7 +345,7 @@ impl Session {
             answer: typed,
             verdict: grade.verdict,
             response_ms,
-            scheduler: self.scheduler.name(),
+            scheduler: scheduler.name(),
             state,
         })
     }
@@ -449,7 +449,7 @@ mod tests {
         };
         Session::new(
             plan,
-            Box::new(Fsrs::default()),
+            vec![Box::new(Fsrs::default())],
             Grader::from_cards(&[], GradeOptions::default()),
         )
     }

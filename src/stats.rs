@@ -1,12 +1,13 @@
 //! Progress reports computed from the store: the numbers only; `term` draws them and
 //! `to_json` exports them.
 
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
 use crate::day::Day;
-use crate::store::{Activity, PhaseCounts, Store, StoreError};
+use crate::schedule::{CardState, Rating, Scheduler, replay_seeded};
+use crate::store::{Activity, CardHistory, PhaseCounts, Store, StoreError, card_seed};
 
 /// A first, honest summary: cards by phase, today's reviews, what is due.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +87,77 @@ impl Snapshot {
                 "tomorrow": self.due_tomorrow,
                 "next": self.next_due.map(|t| t.to_string()),
             },
+        })
+    }
+}
+
+/// One card's schedule, as Anki's card info shows it: its log, its state replayed from that
+/// log, its recall probability now and what each rating would do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardReport {
+    pub history: CardHistory,
+    pub scheduler: &'static str,
+    pub state: CardState,
+    pub now: Timestamp,
+    pub retrievability: Option<f64>,
+    pub next_intervals: [SignedDuration; 4],
+}
+
+impl CardReport {
+    /// Replays the card's log under `scheduler`, starting from the card's fuzz seed.
+    pub fn new(history: CardHistory, scheduler: &dyn Scheduler, now: Timestamp) -> Self {
+        let seed = card_seed(&history.deck, &history.card);
+        let log: Vec<(Rating, Timestamp)> = history
+            .reviews
+            .iter()
+            .map(|r| (r.rating, r.reviewed_at))
+            .collect();
+        let state = replay_seeded(scheduler, seed, &log);
+        Self {
+            retrievability: scheduler.retrievability(&state, now),
+            next_intervals: scheduler.next_intervals(&state, now),
+            scheduler: scheduler.name(),
+            history,
+            state,
+            now,
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let s = &self.state;
+        json!({
+            "deck": self.history.deck,
+            "card": self.history.card,
+            "prompt": self.history.prompt,
+            "answer": self.history.answer,
+            "retired": self.history.retired,
+            "scheduler": self.scheduler,
+            "state": {
+                "phase": s.phase.as_str(),
+                "step": s.step,
+                "stability_days": s.memory.map(|m| m.stability),
+                "difficulty": s.memory.map(|m| m.difficulty),
+                "ease": s.sm2.map(|m| m.ease),
+                "reps": s.reps,
+                "lapses": s.lapses,
+                "last_review": s.last_review.map(|t| t.to_string()),
+                "due": s.due.map(|t| t.to_string()),
+            },
+            "retrievability": self.retrievability,
+            "next_interval_seconds": {
+                "again": self.next_intervals[0].as_secs(),
+                "hard": self.next_intervals[1].as_secs(),
+                "good": self.next_intervals[2].as_secs(),
+                "easy": self.next_intervals[3].as_secs(),
+            },
+            "reviews": self.history.reviews.iter().map(|r| json!({
+                "at": r.reviewed_at.to_string(),
+                "rating": r.rating.number(),
+                "answer": r.answer,
+                "verdict": r.verdict,
+                "response_ms": r.response_ms,
+                "scheduler": r.scheduler,
+            })).collect::<Vec<_>>(),
         })
     }
 }

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use super::{Card, Deck, FORMAT_VERSION, Id, Kind};
 use crate::error::Error;
+use crate::schedule::config::{MAXIMUM_INTERVAL_RANGE, RETENTION_RANGE};
+use crate::schedule::{Algorithm, ConfigError, SchedulerConfig, parse_steps};
 use crate::yaml::{self, Fields, Pos, Problem, Value};
 
 const DECK_FIELDS: &[&str] = &[
@@ -15,6 +17,12 @@ const DECK_FIELDS: &[&str] = &[
     "description",
     "new_per_day",
     "reviews_per_day",
+    "scheduler",
+    "desired_retention",
+    "learning_steps",
+    "relearning_steps",
+    "maximum_interval",
+    "fuzz",
     "cards",
 ];
 
@@ -78,6 +86,7 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
     let description = fields.text("description", problems).map(|(t, _)| t);
     let new_per_day = fields.count("new_per_day", problems).map(|(n, _)| n);
     let reviews_per_day = fields.count("reviews_per_day", problems).map(|(n, _)| n);
+    let scheduling = read_scheduling(&fields, problems);
     let cards = read_cards(&fields, problems);
     Some(Deck {
         id: id?,
@@ -85,10 +94,70 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         description,
         new_per_day,
         reviews_per_day,
+        scheduling,
         cards: cards?,
         path: std::path::PathBuf::new(),
         content_hash: String::new(),
     })
+}
+
+/// The deck's scheduler settings; anything not given keeps the default (FSRS-6, retention
+/// 0.9, steps 1m 10m / 10m, at most 36500 days, fuzz on).
+fn read_scheduling(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> SchedulerConfig {
+    let mut config = SchedulerConfig::default();
+    if let Some((text, pos)) = fields.text("scheduler", problems) {
+        match text.parse::<Algorithm>() {
+            Ok(algorithm) => config.algorithm = algorithm,
+            Err(e) => problems.push(Problem::new(pos, e.to_string())),
+        }
+    }
+    if let Some((value, pos)) = fields.number("desired_retention", problems) {
+        if RETENTION_RANGE.contains(&value) {
+            config.desired_retention = value;
+        } else {
+            problems.push(Problem::new(
+                pos,
+                ConfigError::Retention { value }.to_string(),
+            ));
+        }
+    }
+    for (name, steps) in [
+        ("learning_steps", &mut config.learning_steps),
+        ("relearning_steps", &mut config.relearning_steps),
+    ] {
+        if fields.get(name).is_none() {
+            continue;
+        }
+        // Either one text ("1m 10m") or a list (["1m", "10m"]); an empty list means no steps.
+        let items = fields.text_list(name, problems);
+        let pos = items.first().map_or(fields.key_pos(name), |(_, p)| *p);
+        let text: Vec<String> = items.into_iter().map(|(t, _)| t).collect();
+        match parse_steps(&text.join(" ")) {
+            Ok(parsed) => *steps = parsed,
+            Err(e) => problems.push(Problem::new(pos, format!("`{name}`: {e}"))),
+        }
+    }
+    if let Some((days, pos)) = fields.count("maximum_interval", problems) {
+        if MAXIMUM_INTERVAL_RANGE.contains(&days) {
+            config.maximum_interval_days = days;
+        } else {
+            problems.push(Problem::new(
+                pos,
+                ConfigError::MaximumInterval { value: days }.to_string(),
+            ));
+        }
+    }
+    if let Some(node) = fields.get("fuzz") {
+        match node.value {
+            Value::Bool(on) => config.fuzz = on,
+            Value::Null => {}
+            _ => problems.push(Problem::new(
+                node.pos,
+                format!("`fuzz` must be true or false, found {}", node.type_name()),
+            )),
+        }
+    }
+    config
 }
 
 fn read_cards(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<Vec<Card>> {
@@ -400,6 +469,42 @@ cards:
             vec![
                 "1:1: the deck has no `cards`",
                 "1:5: id `bad id` has a space; ids use only ASCII letters, digits and - _ . :",
+            ]
+        );
+    }
+
+    #[test]
+    fn scheduler_settings_are_read_and_checked() {
+        let deck = load_str(
+            "id: d\nname: D\nscheduler: sm2\ndesired_retention: 0.85\nlearning_steps: 30s 5m\n\
+             relearning_steps: []\nmaximum_interval: 365\nfuzz: false\n\
+             cards:\n  - {id: a, prompt: p, answer: x}\n",
+        )
+        .unwrap();
+        let s = &deck.scheduling;
+        assert_eq!(s.algorithm, Algorithm::Sm2);
+        assert!((s.desired_retention - 0.85).abs() < 1e-12);
+        assert_eq!(
+            s.learning_steps,
+            vec![
+                jiff::SignedDuration::from_secs(30),
+                jiff::SignedDuration::from_mins(5)
+            ]
+        );
+        assert!(s.relearning_steps.is_empty());
+        assert_eq!(s.maximum_interval_days, 365);
+        assert!(!s.fuzz);
+        assert_eq!(
+            problems(
+                "id: d\nname: D\nscheduler: sm3\ndesired_retention: 1.5\nlearning_steps: 10x\n\
+                 maximum_interval: 0\nfuzz: maybe\ncards:\n  - {id: a, prompt: p, answer: x}\n"
+            ),
+            vec![
+                "3:12: unknown scheduler `sm3`: choose `fsrs` (also `fsrs-6`) or `sm2` (also `sm-2`)",
+                "4:20: desired retention 1.5 is out of range: use a number from 0.7 to 0.99",
+                "5:17: `learning_steps`: step `10x` is not valid: its unit is not s, m, h or d; write steps as whole numbers with a unit, e.g. `1m 10m` (units: s, m, h, d)",
+                "6:19: maximum interval 0 days is out of range: use 1 to 36500 days",
+                "7:7: `fuzz` must be true or false, found text",
             ]
         );
     }

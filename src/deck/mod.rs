@@ -11,6 +11,8 @@ use std::path::PathBuf;
 
 pub use load::{load, load_str};
 
+use crate::schedule::SchedulerConfig;
+
 /// The deck format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -122,6 +124,8 @@ pub struct Deck {
     pub new_per_day: Option<u32>,
     /// Reviews per day; `None` uses the session default.
     pub reviews_per_day: Option<u32>,
+    /// How this deck's cards are scheduled (algorithm, retention, steps, ...).
+    pub scheduling: SchedulerConfig,
     pub cards: Vec<Card>,
     /// Where the deck was loaded from (empty for decks loaded from a string).
     pub path: PathBuf,

@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::deck::{Deck, Id};
-use crate::schedule::{CardState, Phase, Rating, Scheduler};
+use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
 pub use migrate::LATEST_VERSION;
 
@@ -109,6 +109,29 @@ pub struct NewReview<'a> {
     pub scheduler: &'a str,
     /// The card's state after this review (the cache entry).
     pub state: &'a CardState,
+}
+
+/// A card found by its id, with its whole review log, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardHistory {
+    pub deck: String,
+    pub deck_path: PathBuf,
+    pub card: String,
+    pub prompt: String,
+    pub answer: String,
+    pub retired: bool,
+    pub reviews: Vec<LoggedReview>,
+}
+
+/// One row of the review log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedReview {
+    pub reviewed_at: Timestamp,
+    pub rating: Rating,
+    pub answer: String,
+    pub verdict: String,
+    pub response_ms: u64,
+    pub scheduler: String,
 }
 
 /// Counts of what happened in a time window, for limits and stats.
@@ -339,41 +362,53 @@ impl Store {
                         source,
                     })?
                 }
-                None => CardState::new_card(),
+                None => CardState::with_fuzz_seed(card_seed(deck.as_str(), &key)),
             };
             cards.push(StoredCard { handle, key, state });
         }
         Ok(cards)
     }
 
-    /// Makes sure the state cache was computed by `scheduler` (identified by `fingerprint`,
-    /// its name and parameters); if not, rebuilds every card's state by replaying its log.
+    /// Makes sure a deck's state cache was computed by `scheduler` (identified by
+    /// `fingerprint`: its name and settings); if not, rebuilds the state of each of the deck's
+    /// cards by replaying its review log. Returns whether it rebuilt.
     pub fn ensure_states(
         &mut self,
+        deck: &Id,
         scheduler: &dyn Scheduler,
         fingerprint: &str,
     ) -> Result<bool, StoreError> {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
+        let meta_key = format!("state_fingerprint/{deck}");
         let current: Option<String> = self
             .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'state_fingerprint'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM meta WHERE key = ?1", [&meta_key], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(fail)?;
         if current.as_deref() == Some(fingerprint) {
             return Ok(false);
         }
         let tx = self.conn.transaction().map_err(fail)?;
-        tx.execute("DELETE FROM card_state", []).map_err(fail)?;
+        tx.execute(
+            "DELETE FROM card_state WHERE card_id IN
+                (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)",
+            [deck.as_str()],
+        )
+        .map_err(fail)?;
         {
             let mut stmt = tx
-                .prepare("SELECT card_id, rating, reviewed_at FROM review ORDER BY card_id, reviewed_at, id")
+                .prepare(
+                    "SELECT review.card_id, card.key, review.rating, review.reviewed_at
+                     FROM review JOIN card ON card.id = review.card_id
+                     JOIN deck ON deck.id = card.deck_id
+                     WHERE deck.key = ?1
+                     ORDER BY review.card_id, review.reviewed_at, review.id",
+                )
                 .map_err(fail)?;
-            let mut rows = stmt.query([]).map_err(fail)?;
+            let mut rows = stmt.query([deck.as_str()]).map_err(fail)?;
             let mut insert = tx
                 .prepare(
                     "INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)",
@@ -391,14 +426,16 @@ impl Store {
             while let Some(row) = rows.next().map_err(fail)? {
                 let card: i64 = row.get(0).map_err(fail)?;
                 let rating =
-                    Rating::from_number(row.get(1).map_err(fail)?).unwrap_or(Rating::Again);
-                let at = timestamp(row.get(2).map_err(fail)?);
+                    Rating::from_number(row.get(2).map_err(fail)?).unwrap_or(Rating::Again);
+                let at = timestamp(row.get(3).map_err(fail)?);
                 match &mut current {
                     Some((id, state)) if *id == card => {
                         *state = scheduler.review(state, rating, at);
                     }
                     _ => {
-                        let fresh = scheduler.review(&CardState::new_card(), rating, at);
+                        let key: String = row.get(1).map_err(fail)?;
+                        let new = CardState::with_fuzz_seed(card_seed(deck.as_str(), &key));
+                        let fresh = scheduler.review(&new, rating, at);
                         flush(current.replace((card, fresh)))?;
                     }
                 }
@@ -406,9 +443,9 @@ impl Store {
             flush(current)?;
         }
         tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('state_fingerprint', ?1)
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![fingerprint],
+            params![meta_key, fingerprint],
         )
         .map_err(fail)?;
         tx.commit().map_err(fail)?;
@@ -532,6 +569,68 @@ impl Store {
             .map_err(self.fail())
     }
 
+    /// Every card with this id, in any deck (or only in `deck`), with its review log.
+    pub fn card_histories(
+        &self,
+        card: &str,
+        deck: Option<&str>,
+    ) -> Result<Vec<CardHistory>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT card.id, deck.key, deck.path, card.key, card.prompt, card.answer,
+                        card.retired_at IS NOT NULL
+                 FROM card JOIN deck ON deck.id = card.deck_id
+                 WHERE card.key = ?1 AND (?2 IS NULL OR deck.key = ?2)
+                 ORDER BY deck.key",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map(params![card, deck], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    CardHistory {
+                        deck: r.get(1)?,
+                        deck_path: PathBuf::from(r.get::<_, String>(2)?),
+                        card: r.get(3)?,
+                        prompt: r.get(4)?,
+                        answer: r.get(5)?,
+                        retired: r.get(6)?,
+                        reviews: Vec::new(),
+                    },
+                ))
+            })
+            .map_err(self.fail())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.fail())?;
+        let mut log = self
+            .conn
+            .prepare(
+                "SELECT reviewed_at, rating, answer, verdict, response_ms, scheduler
+                 FROM review WHERE card_id = ?1 ORDER BY reviewed_at, id",
+            )
+            .map_err(self.fail())?;
+        let mut found = Vec::new();
+        for (id, mut history) in rows {
+            history.reviews = log
+                .query_map(params![id], |r| {
+                    Ok(LoggedReview {
+                        reviewed_at: timestamp(r.get(0)?),
+                        rating: Rating::from_number(r.get(1)?).unwrap_or(Rating::Again),
+                        answer: r.get(2)?,
+                        verdict: r.get(3)?,
+                        response_ms: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+                        scheduler: r.get(5)?,
+                    })
+                })
+                .map_err(self.fail())?
+                .collect::<Result<_, _>>()
+                .map_err(self.fail())?;
+            found.push(history);
+        }
+        Ok(found)
+    }
+
     /// Total reviews in the log.
     pub fn review_count(&self) -> Result<i64, StoreError> {
         self.conn
@@ -552,6 +651,12 @@ impl Store {
             .map_err(self.fail())?;
         Ok(ms.map(timestamp))
     }
+}
+
+/// The fuzz seed of a card: a hash of its deck and card ids, so a card's intervals are
+/// spread the same way every time its log is replayed.
+pub fn card_seed(deck: &str, card: &str) -> u64 {
+    fuzz_seed(format!("{deck}/{card}").as_bytes())
 }
 
 fn state_params(card: i64, state: &CardState) -> (i64, &'static str, Option<i64>, String) {

@@ -137,15 +137,27 @@ fn state_cache_is_rebuilt_from_the_log_when_the_scheduler_changes() {
     let now = t("2026-01-01T09:00:00Z");
     store.sync_deck(&deck(TWO), now).unwrap();
     let fsrs = Fsrs::default();
-    assert!(store.ensure_states(&fsrs, "fsrs-6:default").unwrap());
+    assert!(
+        store
+            .ensure_states(&Id::parse("d").unwrap(), &fsrs, "fsrs-6:default")
+            .unwrap()
+    );
     let card = store.cards(&Id::parse("d").unwrap()).unwrap()[0].clone();
     let s1 = answer(&mut store, &card, Rating::Good, now);
     let card = StoredCard { state: s1, ..card };
     let s2 = answer(&mut store, &card, Rating::Hard, t("2026-01-04T09:00:00Z"));
     // Corrupt the cache, then rebuild it: the fold of the log gives the same state.
     store.conn.execute("DELETE FROM card_state", []).unwrap();
-    assert!(!store.ensure_states(&fsrs, "fsrs-6:default").unwrap());
-    assert!(store.ensure_states(&fsrs, "fsrs-6:other").unwrap());
+    assert!(
+        !store
+            .ensure_states(&Id::parse("d").unwrap(), &fsrs, "fsrs-6:default")
+            .unwrap()
+    );
+    assert!(
+        store
+            .ensure_states(&Id::parse("d").unwrap(), &fsrs, "fsrs-6:other")
+            .unwrap()
+    );
     let rebuilt = store.cards(&Id::parse("d").unwrap()).unwrap()[0].clone();
     assert_eq!(rebuilt.state, s2);
 }

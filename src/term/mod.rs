@@ -14,7 +14,7 @@ use jiff::SignedDuration;
 use crate::deck::Deck;
 use crate::error::Error;
 use crate::session::Summary;
-use crate::stats::Snapshot;
+use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::study;
@@ -217,6 +217,81 @@ pub fn stats(s: &Snapshot) {
             "{BOLD}Next due{BOLD:#}   {when} ({})",
             next.strftime("%Y-%m-%d %H:%M UTC")
         );
+    }
+}
+
+/// A card's schedule, like Anki's card info.
+pub fn card_report(r: &CardReport, tz: &jiff::tz::TimeZone) {
+    let h = &r.history;
+    let local = |t: jiff::Timestamp| {
+        t.to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let retired = if h.retired { " (retired)" } else { "" };
+    println!(
+        "{BOLD}Card{BOLD:#}        {} in deck {}{retired}",
+        safe(&h.card),
+        safe(&h.deck)
+    );
+    println!("{BOLD}Prompt{BOLD:#}      {}", safe(&h.prompt));
+    println!("{BOLD}Answer{BOLD:#}      {}", safe(&h.answer));
+    let s = &r.state;
+    let step = s
+        .step
+        .map_or_else(String::new, |n| format!(", step {}", n + 1));
+    println!(
+        "{BOLD}State{BOLD:#}       {}{step}; {} reviews, {} lapses; scheduler {}",
+        s.phase.as_str(),
+        s.reps,
+        s.lapses,
+        r.scheduler
+    );
+    if let Some(m) = s.memory {
+        println!(
+            "{BOLD}Memory{BOLD:#}      stability {:.2} days, difficulty {:.2} of 10",
+            m.stability, m.difficulty
+        );
+    }
+    if let Some(m) = s.sm2 {
+        println!(
+            "{BOLD}SM-2{BOLD:#}        ease {:.2}, {} repetitions, last interval {} days",
+            m.ease, m.repetitions, m.interval_days
+        );
+    }
+    if let Some(p) = r.retrievability {
+        println!("{BOLD}Recall now{BOLD:#}  {:.0}% likely", p * 100.0);
+    }
+    if let Some(due) = s.due {
+        let wait = due.duration_since(r.now);
+        let when = if wait <= SignedDuration::ZERO {
+            "due now".to_owned()
+        } else {
+            format!("in {}", duration(wait))
+        };
+        println!("{BOLD}Due{BOLD:#}         {} ({when})", local(due));
+    }
+    let next: Vec<String> = crate::schedule::Rating::ALL
+        .iter()
+        .zip(r.next_intervals)
+        .map(|(rating, d)| format!("{} {}", rating.name(), duration(d)))
+        .collect();
+    println!("{BOLD}If now{BOLD:#}      {}", next.join(" · "));
+    if h.reviews.is_empty() {
+        println!("{BOLD}History{BOLD:#}     never reviewed");
+    } else {
+        println!("{BOLD}History{BOLD:#}");
+        for review in &h.reviews {
+            println!(
+                "  {}  {:<5}  {:<7}  {:>6}  {}  {}",
+                local(review.reviewed_at),
+                review.rating.name(),
+                review.verdict,
+                format!("{:.1}s", review.response_ms as f64 / 1000.0),
+                safe(&review.scheduler),
+                safe(&review.answer)
+            );
+        }
     }
 }
 

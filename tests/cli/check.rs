@@ -70,6 +70,7 @@ fn every_command_has_help_with_an_example() {
         vec!["study", "--help"],
         vec!["check", "--help"],
         vec!["stats", "--help"],
+        vec!["schedule", "--help"],
     ] {
         let out = env.cmd(NOW).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

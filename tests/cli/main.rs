@@ -5,6 +5,7 @@
 #![allow(clippy::missing_panics_doc)]
 
 mod check;
+mod schedule;
 mod study;
 
 use std::path::{Path, PathBuf};

@@ -39,25 +39,34 @@ fn scripted_session_on_the_shipped_deck() {
 #[test]
 fn next_day_shows_what_is_due_first() {
     let env = Env::new();
-    // Day 1: two new cards, the first answered right (Good -> due in 2 days), the second wrong
-    // (Again -> due tomorrow).
+    // Day 1, two new cards. `hq` is answered right twice: Good moves it to the 10-minute
+    // learning step, which comes back in the same session, and Good again graduates it
+    // (due in 2 days). `first-head` is answered wrong (Again: the 1-minute step) and the
+    // session ends before it comes back.
     let out = env
         .cmd(DAY1)
-        .args([
-            "study",
-            "tests/fixtures/decks/good-small.yaml",
-            "--new",
-            "2",
-        ])
-        .write_stdin("Berlin\n\nHenk Sneevliet\n\n")
+        .args(["study", "tests/fixtures/decks/good-small.yaml"])
+        .args(["--new", "2"])
+        .write_stdin("Berlin\n\nHenk Sneevliet\n\nBerlin\n\n")
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = output(&env, &out);
+    insta::assert_snapshot!("session_day1_steps", stdout);
     let stats = stats_json(&env, DAY1);
-    assert_eq!(stats["due"]["tomorrow"], 1);
+    assert_eq!(stats["cards"]["review"], 1);
+    assert_eq!(stats["cards"]["learning"], 1);
+    assert_eq!(
+        stats["due"]["now"], 0,
+        "its 1-minute step is not over at 09:00"
+    );
+    assert_eq!(
+        stats["due"]["today"], 1,
+        "the failed card is due again today"
+    );
 
-    // Day 2, with no deck named: the database knows it. The failed card comes first, then
-    // the one new card left.
+    // Day 2, with no deck named: the database knows it. The overdue learning card comes
+    // first, then the one new card left; `hq` is not due until day 3.
     let out = env
         .cmd(DAY2)
         .args(["study"])
@@ -70,7 +79,7 @@ fn next_day_shows_what_is_due_first() {
     let stats = stats_json(&env, DAY2);
     assert_eq!(stats["today"]["reviews"], 2);
     assert_eq!(stats["today"]["new_cards"], 1);
-    assert_eq!(stats["reviews_total"], 4);
+    assert_eq!(stats["reviews_total"], 5);
     assert_eq!(stats["cards"]["new"], 0);
 }
 
@@ -118,10 +127,11 @@ fn editing_a_deck_keeps_history_and_retires_removed_cards() {
     let stats = stats_json(&env, DAY2);
     assert_eq!(stats["cards"]["retired"], 1);
     assert_eq!(stats["cards"]["new"], 1);
-    assert_eq!(
-        stats["cards"]["review"], 2,
-        "the reworded card kept its state"
-    );
+    let seen: u64 = ["learning", "review", "relearning"]
+        .iter()
+        .map(|k| stats["cards"][k].as_u64().unwrap())
+        .sum();
+    assert_eq!(seen, 2, "the reworded card kept its state");
     assert_eq!(stats["reviews_total"], 3, "no review was lost");
 }
 
