@@ -106,11 +106,18 @@ fn scheduler_for(
 fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
     let now = config.clock.now();
     // Decks are validated before the database is touched: a bad deck changes nothing.
-    let named = args
+    let mut named = args
         .decks
         .iter()
         .map(|p| deck::load(p))
         .collect::<Result<Vec<_>, _>>()?;
+    // Remember each deck by its absolute path, so `study` with no argument finds it from
+    // any directory.
+    for deck in &mut named {
+        if let Ok(path) = std::path::absolute(&deck.path) {
+            deck.path = path;
+        }
+    }
     let mut store = Store::open(&config.db)?;
     let decks = if named.is_empty() {
         known_decks(&store)?

@@ -38,7 +38,12 @@ impl Env {
     /// `factdrill` run from the repository root (so deck paths are `decks/...`), with this
     /// test's database, a pinned clock and seed, and no colour.
     pub fn cmd(&self, now: &str) -> Command {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("factdrill"));
+        Command::from_std(self.process(now))
+    }
+
+    /// The same, as a plain process, for tests that drive a running child.
+    pub fn process(&self, now: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("factdrill"));
         cmd.current_dir(root())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -165,3 +165,118 @@ fn nothing_due_is_said_plainly() {
     let (stdout, _) = output(&env, &out);
     insta::assert_snapshot!("nothing_due", stdout);
 }
+
+#[test]
+fn known_decks_are_found_from_any_directory() {
+    let env = Env::new();
+    let out = env
+        .cmd(DAY1)
+        .args([
+            "study",
+            "tests/fixtures/decks/good-small.yaml",
+            "--new",
+            "1",
+        ])
+        .write_stdin("Berlin\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Elsewhere, with no deck named: the deck is found by the path the database remembers.
+    let out = env
+        .cmd(DAY1)
+        .current_dir(env.dir.path())
+        .args(["study", "--new", "2"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, stderr) = output(&env, &out);
+    assert_eq!(stderr, "");
+    assert!(stdout.contains("cards to study"), "{stdout}");
+}
+
+/// Reads a child's stdout on a thread, so the test can wait for a prompt with a timeout.
+struct Transcript {
+    rx: std::sync::mpsc::Receiver<Vec<u8>>,
+    text: String,
+}
+
+impl Transcript {
+    fn new(stdout: std::process::ChildStdout) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut stdout = stdout;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            rx,
+            text: String::new(),
+        }
+    }
+
+    /// Waits until `needle` has appeared `times` times in the output.
+    fn wait_for(&mut self, needle: &str, times: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.text.matches(needle).count() < times {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(bytes) => self.text.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => panic!(
+                    "timed out waiting for {needle:?}; output so far:\n{}",
+                    self.text
+                ),
+            }
+        }
+    }
+
+    fn rest(mut self) -> String {
+        while let Ok(bytes) = self.rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            self.text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        self.text
+    }
+}
+
+#[test]
+fn ctrl_c_ends_with_a_summary_and_loses_nothing() {
+    use std::io::Write;
+    let env = Env::new();
+    let mut child = env
+        .process(DAY1)
+        .args(["study", "tests/fixtures/decks/good-small.yaml"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = Transcript::new(child.stdout.take().unwrap());
+    out.wait_for("answer> ", 1);
+    stdin.write_all(b"Berlin\n").unwrap();
+    out.wait_for("rate> ", 1);
+    stdin.write_all(b"\n").unwrap();
+    // The next question is on screen: the first answer has been committed.
+    out.wait_for("answer> ", 2);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = child.wait().unwrap().code();
+    let text = out.rest();
+    assert_eq!(code, Some(130), "{text}");
+    assert!(text.contains("Interrupted."), "{text}");
+    assert!(
+        text.contains("Session over: 1 answered, 1 right (100%)"),
+        "{text}"
+    );
+    let stats = stats_json(&env, DAY1);
+    assert_eq!(stats["today"]["reviews"], 1);
+    drop(stdin);
+}
