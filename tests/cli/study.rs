@@ -227,10 +227,7 @@ impl Transcript {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(bytes) => self.text.push_str(&String::from_utf8_lossy(&bytes)),
-                Err(_) => panic!(
-                    "timed out waiting for {needle:?}; output so far:\n{}",
-                    self.text
-                ),
+                Err(e) => panic!("waiting for {needle:?}: {e}; output so far:\n{}", self.text),
             }
         }
     }
