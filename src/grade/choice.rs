@@ -1,7 +1,7 @@
 //! Picking from a list: a choice by letter ("b", "B)"), by number ("2") or by its text (with
 //! typo tolerance unless strict); and true/false questions.
 
-use super::names::{Name, distance_within, typo_budget};
+use super::names::{Name, typo_distance};
 use super::{Grade, Verdict, normalize, shown};
 
 /// Grades a choice answer. `choices_shown` is the list in the order the learner saw it;
@@ -55,7 +55,7 @@ pub fn grade_choice(
             Verdict::Close,
             0.8,
             format!(
-                "accepted: {chosen_shown} — you wrote {}, a typo",
+                "accepted: {chosen_shown} — you wrote {}, a typo or variant",
                 shown(typed)
             ),
         )
@@ -83,21 +83,32 @@ fn pick(choices: &[String], typed_norm: &str, strict: bool) -> Option<(usize, bo
     if strict {
         return None;
     }
-    // Text with a typo or in another spelling: the single nearest choice within budget.
+    // A shorter form (a surname), another spelling or a typo: the single best choice.
     let typed = Name::parse(typed_norm);
-    let mut scored: Vec<(usize, usize)> = choices
+    let mut scored: Vec<((u8, usize), usize)> = choices
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let skel = Name::parse(c).skel;
-            let d = distance_within(&typed.skel, &skel, typo_budget(skel.len()))?;
-            Some((d, i))
+            let best = Name::parse(c)
+                .forms(true)
+                .iter()
+                .filter_map(|form| {
+                    if form.norm == typed.norm {
+                        Some((0, 0))
+                    } else if form.skel == typed.skel {
+                        Some((1, 0))
+                    } else {
+                        typo_distance(&typed, form).map(|d| (2, d))
+                    }
+                })
+                .min()?;
+            Some((best, i))
         })
         .collect();
     scored.sort_unstable();
     match scored[..] {
-        [(d, i)] => Some((i, d > 0)),
-        [(d, i), (next, _), ..] if d < next => Some((i, d > 0)),
+        [(how, i)] => Some((i, how.0 > 0)),
+        [(how, i), (next, _), ..] if how < next => Some((i, how.0 > 0)),
         _ => None,
     }
 }

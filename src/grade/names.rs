@@ -87,8 +87,11 @@ pub struct Name {
 pub enum FormKind {
     /// The name as written.
     Full,
-    /// First name (or initial) and surname, middle names and patronymic left out.
+    /// First name and surname, middle names and patronymic left out.
     Short,
+    /// Initial and surname ("O. Piatnitsky"): no typo tolerance, or a typo could drop the
+    /// initial and pass off the surname alone when the full name is required.
+    Initial,
     /// The surname alone.
     Surname,
 }
@@ -172,7 +175,7 @@ impl Name {
             && let Some(initial) = first_norm.chars().next()
         {
             forms.push(Form {
-                kind: FormKind::Short,
+                kind: FormKind::Initial,
                 skel: format!("{}{surname}", word_skeleton(&initial.to_string())),
                 norm: format!("{initial} {surname_norm}"),
             });
@@ -243,6 +246,22 @@ pub fn typo_budget(len: usize) -> usize {
         5..=7 => 1,
         8..=12 => 2,
         _ => 3,
+    }
+}
+
+/// Edits between a typed name and a form, when within the form's typo budget: the smaller
+/// of the distance between skeletons and between normalised spellings, so that a typo in a
+/// letter the skeleton merges ("Piatnitksy") still counts as one.
+pub fn typo_distance(typed: &Name, form: &Form) -> Option<usize> {
+    if form.kind == FormKind::Initial {
+        return None;
+    }
+    let budget = typo_budget(form.skel.len());
+    let on_skel = distance_within(&typed.skel, &form.skel, budget);
+    let on_norm = distance_within(&typed.norm, &form.norm, budget);
+    match (on_skel, on_norm) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 

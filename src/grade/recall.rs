@@ -2,8 +2,8 @@
 //! transliteration variants, then typos within a budget, then part of a name; and the guard
 //! that refuses an answer that is closer to another known entity than to the answer.
 
-use super::index::{AliasBook, EntityIndex};
-use super::names::{FormKind, Name, distance_within, same_entity, typo_budget};
+use super::index::{AliasBook, EntityIndex, Rival};
+use super::names::{FormKind, Name, distance_within, same_entity, typo_distance};
 use super::{Grade, GradeOptions, Verdict, shown};
 
 /// Why a target is accepted.
@@ -64,30 +64,28 @@ pub fn grade_text(
     };
     let target = &targets[hit.target];
 
-    if let How::Typo(d) = hit.how
-        && let Some(rival) = index.nearest(&typed_name.skel, d, keep)
-    {
-        let same_surname = rival.name.surname_skel().is_some()
-            && rival.name.surname_skel() == target.name.surname_skel();
-        if rival.distance == d && same_surname && hit.kind == FormKind::Surname {
-            return ambiguous(&answer_shown, typed, rival.name);
+    if let How::Typo(d) = hit.how {
+        if let Some(rival) = index.nearest(&typed_name.skel, d, keep) {
+            let same_surname = rival.name.surname_skel().is_some()
+                && rival.name.surname_skel() == target.name.surname_skel();
+            if rival.distance == d && same_surname && hit.kind == FormKind::Surname {
+                return ambiguous(&answer_shown, typed, rival.name);
+            }
+            return closer_to(aliases, typed, &rival, d, &answer_shown);
         }
-        let principal = aliases.principal(rival.name);
-        let rival_shown = shown(&principal.display);
-        return Grade::new(
-            Verdict::Wrong,
-            0.0,
-            format!(
-                "wrong: {} is {} {rival_shown}, {}; the answer is {answer_shown}",
-                shown(typed),
-                if rival.distance < d {
-                    "closer to"
-                } else {
-                    "as close to"
-                },
-                another(principal),
-            ),
-        );
+        // "Richard Serge" for "Richard Sorge": one letter off the whole name, but the
+        // surname typed is another person's.
+        if let (Some(k), Some(surname)) = (target.name.surname_words, target.name.surname_skel())
+            && typed_name.word_skels.len() > k
+        {
+            let typed_surname = typed_name.word_skels[typed_name.word_skels.len() - k..].concat();
+            if let Some(ds) = distance_within(&typed_surname, &surname, d)
+                && ds > 0
+                && let Some(rival) = index.nearest(&typed_surname, ds - 1, keep)
+            {
+                return closer_to(aliases, typed, &rival, ds, &answer_shown);
+            }
+        }
     }
     if hit.kind == FormKind::Surname
         && let Some(rival) = index.exact(&typed_name.skel, keep)
@@ -178,9 +176,7 @@ fn best_hit(targets: &[Target<'_>], typed: &Name, options: GradeOptions) -> Opti
                 continue;
             } else if form.skel == typed.skel {
                 How::Variant
-            } else if let Some(d) =
-                distance_within(&typed.skel, &form.skel, typo_budget(form.skel.len()))
-            {
+            } else if let Some(d) = typo_distance(typed, &form) {
                 How::Typo(d)
             } else {
                 continue;
@@ -255,6 +251,32 @@ fn no_hit(
         Verdict::Wrong,
         0.0,
         format!("wrong: the answer is {answer_shown}"),
+    )
+}
+
+/// Wrong: the typed text is nearer (or as near) another known entity than the answer.
+fn closer_to(
+    aliases: &AliasBook,
+    typed: &str,
+    rival: &Rival<'_>,
+    distance_to_answer: usize,
+    answer_shown: &str,
+) -> Grade {
+    let principal = aliases.principal(rival.name);
+    Grade::new(
+        Verdict::Wrong,
+        0.0,
+        format!(
+            "wrong: {} is {} {}, {}; the answer is {answer_shown}",
+            shown(typed),
+            if rival.distance < distance_to_answer {
+                "closer to"
+            } else {
+                "as close to"
+            },
+            shown(&principal.display),
+            another(principal),
+        ),
     )
 }
 
