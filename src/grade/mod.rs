@@ -210,7 +210,8 @@ impl Grader {
     }
 
     /// Grades `typed` for `card`. `choices_shown` is the list in the order shown to the
-    /// learner (it may be shuffled from `card.choices`); it is ignored for typed cards.
+    /// learner (it may be shuffled from `card.choices`; empty means `card.choices` as they
+    /// are); it is ignored for typed cards.
     pub fn grade(&self, card: &Card, choices_shown: &[String], typed: &str) -> Grade {
         self.grade_with(card, choices_shown, typed, self.options.for_card(card))
     }
@@ -225,13 +226,15 @@ impl Grader {
     ) -> Grade {
         match card.kind {
             Kind::Recall => self.grade_recall(&card.answer, &card.accept, typed, options),
-            Kind::Choice => grade_choice(
-                &card.answer,
-                &card.accept,
-                choices_shown,
-                typed,
-                options.strict,
-            ),
+            Kind::Choice => {
+                // A front end that did not shuffle may pass nothing: the card's own order.
+                let shown = if choices_shown.is_empty() {
+                    &card.choices
+                } else {
+                    choices_shown
+                };
+                grade_choice(&card.answer, &card.accept, shown, typed, options.strict)
+            }
         }
     }
 

@@ -544,6 +544,16 @@ fn choice_explanations_name_the_letters() {
         GRADER.grade(&c, &shown, "b").explanation,
         "correct: B (Piatnitsky)"
     );
+    let own_order = card(
+        Kind::Choice,
+        "Piatnitsky",
+        &[],
+        &["Piatnitsky", "Trilisser"],
+    );
+    assert_eq!(
+        GRADER.grade(&own_order, &[], "a").explanation,
+        "correct: A (Piatnitsky)"
+    );
 }
 
 #[test]
