@@ -220,9 +220,51 @@ fn no_hit(
                 );
             }
         }
+        // A fuller known name of the same entity: "Osip Piatnitsky" when the card says
+        // "Piatnitsky".
+        let fuller_of = |n: &Name| {
+            n.skel == typed_name.skel
+                && targets.iter().any(|t| {
+                    t.role != Role::Alias
+                        && n.word_skels.len() > t.name.word_skels.len()
+                        && same_entity(n, &t.name)
+                })
+        };
+        if let Some(fuller) = index.exact(&typed_name.skel, fuller_of) {
+            return if fuller.norm == typed_name.norm {
+                Grade::new(
+                    Verdict::Correct,
+                    1.0,
+                    format!(
+                        "correct: {answer_shown} ({} is the same)",
+                        shown(&fuller.display)
+                    ),
+                )
+            } else {
+                Grade::new(
+                    Verdict::Close,
+                    0.9,
+                    format!(
+                        "accepted: {answer_shown} — you wrote {}, a spelling variant of {}",
+                        shown(typed),
+                        shown(&fuller.display)
+                    ),
+                )
+            };
+        }
         let share = direct
             .filter_map(|t| t.name.word_share(&typed_name.word_skels))
             .fold(0.0_f64, f64::max);
+        if share >= 1.0 {
+            return Grade::new(
+                Verdict::Close,
+                0.9,
+                format!(
+                    "accepted: {answer_shown} — you wrote {}, the words in another order",
+                    shown(typed)
+                ),
+            );
+        }
         if share > 0.0 {
             let why = if options.surname_alone {
                 "you gave only part of the name"

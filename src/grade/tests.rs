@@ -397,6 +397,23 @@ fn part_of_a_name_or_a_shared_surname_is_partial() {
 }
 
 #[test]
+fn a_fuller_name_or_another_word_order_is_accepted() {
+    case("Piatnitsky", "Osip Piatnitsky", Verdict::Correct);
+    case("Piatnitsky", "osip piatnitsky", Verdict::Correct);
+    case("Piatnitsky", "Osip Pyatnitsky", Verdict::Close);
+    case("Trilisser", "Mikhail Trilisser", Verdict::Correct);
+    case("Trilisser", "Osip Piatnitsky", Verdict::Wrong);
+    case("Kuntsevo", "Kuntsevo Moscow", Verdict::Wrong);
+    case("Osip Piatnitsky", "Piatnitsky Osip", Verdict::Close);
+    case("Osip Piatnitsky", "Piatnitsky, Osip", Verdict::Close);
+    explains(
+        "Piatnitsky",
+        "Osip Piatnitsky",
+        "correct: Piatnitsky (Osip Piatnitsky is the same)",
+    );
+}
+
+#[test]
 fn full_name_required_when_surname_alone_is_off() {
     let g = grader(GradeOptions {
         strict: false,
