@@ -98,12 +98,15 @@ fn typo(name: &str) -> String {
     chars.into_iter().collect()
 }
 
+/// Makes the typed answer for the i-th card.
+type AnswerFor<'a> = Box<dyn Fn(usize) -> String + 'a>;
+
 fn bench(c: &mut Criterion) {
     let names = names();
     let grader = Grader::new(names.clone(), Vec::new(), GradeOptions::default());
     let step = ENTITIES / ANSWERS;
     let cards: Vec<Card> = (0..ANSWERS).map(|i| card(&names[i * step])).collect();
-    let kinds: [(&str, Box<dyn Fn(usize) -> String>); 5] = [
+    let kinds: [(&str, AnswerFor<'_>); 5] = [
         ("right full name", Box::new(|i| names[i * step].clone())),
         (
             "right surname",

@@ -96,6 +96,11 @@ pub struct StudyArgs {
     /// Schedule this session with `fsrs` or `sm2` instead of each deck's `scheduler`
     #[arg(long, value_name = "NAME", value_parser = parse_algorithm)]
     pub scheduler: Option<Algorithm>,
+
+    /// Accept only exact answers (after case, accent and punctuation folding): no typos,
+    /// spelling variants or surnames alone
+    #[arg(long)]
+    pub strict: bool,
 }
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {

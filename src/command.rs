@@ -165,6 +165,7 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
                 .unwrap_or(session::DEFAULT_REVIEWS_PER_DAY),
             reviewed_today: activity.reviews.saturating_sub(activity.introduced),
             introduced_today: activity.introduced,
+            strict: args.strict || deck.strict,
         });
         for stored in store.cards(&deck.id)? {
             if let Some(card) = deck.card(&stored.key) {

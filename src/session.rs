@@ -11,7 +11,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::deck::{Card, Id, Kind};
-use crate::grade::{Grade, Grader, Verdict};
+use crate::grade::{Grade, GradeOptions, Grader, Verdict};
 use crate::schedule::{CardState, Phase, Rating, Scheduler};
 
 /// Default daily limits, as in Anki.
@@ -42,6 +42,8 @@ pub struct DeckPlan {
     pub reviewed_today: u32,
     /// New cards introduced earlier today.
     pub introduced_today: u32,
+    /// Grade this deck's answers strictly: exact after normalisation only.
+    pub strict: bool,
 }
 
 /// What a session is built from.
@@ -276,7 +278,13 @@ impl Session {
             }
         };
         let sc = &self.cards[index];
-        let grade = self.grader.grade(&sc.card, &choices, typed);
+        let options = GradeOptions {
+            strict: self.grader.options().strict || self.decks[sc.deck].strict,
+            ..self.grader.options()
+        };
+        let grade = self
+            .grader
+            .grade_with(&sc.card, &choices, typed, options.for_card(&sc.card));
         let correct_answer = match sc.card.kind {
             Kind::Choice => choices
                 .iter()
@@ -383,7 +391,6 @@ pub fn letter(i: usize) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::GradeOptions;
     use crate::schedule::Fsrs;
 
     fn t(s: &str) -> Timestamp {
@@ -412,6 +419,7 @@ mod tests {
             reviews_per_day,
             reviewed_today: 0,
             introduced_today: 0,
+            strict: false,
         }
     }
 

@@ -23,6 +23,7 @@ const DECK_FIELDS: &[&str] = &[
     "relearning_steps",
     "maximum_interval",
     "fuzz",
+    "strict",
     "cards",
 ];
 
@@ -87,6 +88,20 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
     let new_per_day = fields.count("new_per_day", problems).map(|(n, _)| n);
     let reviews_per_day = fields.count("reviews_per_day", problems).map(|(n, _)| n);
     let scheduling = read_scheduling(&fields, problems);
+    let strict = match fields.get("strict") {
+        None => false,
+        Some(node) => match node.value {
+            Value::Bool(on) => on,
+            Value::Null => false,
+            _ => {
+                problems.push(Problem::new(
+                    node.pos,
+                    format!("`strict` must be true or false, found {}", node.type_name()),
+                ));
+                false
+            }
+        },
+    };
     let cards = read_cards(&fields, problems);
     Some(Deck {
         id: id?,
@@ -94,6 +109,7 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         description,
         new_per_day,
         reviews_per_day,
+        strict,
         scheduling,
         cards: cards?,
         path: std::path::PathBuf::new(),

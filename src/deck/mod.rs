@@ -124,6 +124,8 @@ pub struct Deck {
     pub new_per_day: Option<u32>,
     /// Reviews per day; `None` uses the session default.
     pub reviews_per_day: Option<u32>,
+    /// Grade answers strictly: exact after normalisation, no typos or variants.
+    pub strict: bool,
     /// How this deck's cards are scheduled (algorithm, retention, steps, ...).
     pub scheduling: SchedulerConfig,
     pub cards: Vec<Card>,

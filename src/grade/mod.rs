@@ -57,6 +57,11 @@ impl Verdict {
         }
     }
 
+    /// Right enough to count as remembered (correct or close).
+    pub fn passed(self) -> bool {
+        matches!(self, Verdict::Correct | Verdict::Close)
+    }
+
     /// Higher is better; for picking the best of several readings of an answer.
     fn rank(self) -> u8 {
         match self {

@@ -100,17 +100,31 @@ fn show(prompt: &Prompt<'_>) {
 
 fn show_feedback(feedback: &Feedback, card: Option<&crate::deck::Card>) {
     let grade = &feedback.grade;
-    let answer = safe(&feedback.correct_answer);
+    // The grader's explanation is a sentence that starts with its verdict ("wrong: ..."); the
+    // headline shows the verdict in colour instead, then the rest of the sentence.
+    let explanation = grade
+        .explanation
+        .split_once(": ")
+        .filter(|(head, _)| {
+            matches!(
+                *head,
+                "correct" | "accepted" | "close" | "partial" | "wrong"
+            )
+        })
+        .map_or(grade.explanation.as_str(), |(_, rest)| rest);
+    let mut text = safe(explanation);
+    let answer = card.map_or(feedback.correct_answer.as_str(), |c| c.answer.as_str());
+    if grade.verdict != Verdict::Correct && !explanation.contains(answer) {
+        text.push_str(&format!(
+            "; the answer is {}",
+            safe(&feedback.correct_answer)
+        ));
+    }
     match grade.verdict {
-        Verdict::Correct => println!("{GOOD}Correct:{GOOD:#} {answer}"),
-        Verdict::Close | Verdict::Partial => println!(
-            "{WARN}Nearly:{WARN:#} {answer} {DIM}({}){DIM:#}",
-            safe(&grade.explanation)
-        ),
-        Verdict::Wrong => println!(
-            "{BAD}Wrong:{BAD:#} the answer is {answer} {DIM}({}){DIM:#}",
-            safe(&grade.explanation)
-        ),
+        Verdict::Correct => println!("{GOOD}Correct:{GOOD:#} {text}"),
+        Verdict::Close => println!("{GOOD}Accepted:{GOOD:#} {text}"),
+        Verdict::Partial => println!("{WARN}Partly right:{WARN:#} {text}"),
+        Verdict::Wrong => println!("{BAD}Wrong:{BAD:#} {text}"),
     }
     if let Some(card) = card {
         if let Some(explanation) = &card.explanation {

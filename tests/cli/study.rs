@@ -277,3 +277,32 @@ fn ctrl_c_ends_with_a_summary_and_loses_nothing() {
     assert_eq!(stats["today"]["reviews"], 1);
     drop(stdin);
 }
+
+#[test]
+fn typos_are_forgiven_unless_strict() {
+    let run = |strict: bool| {
+        let env = Env::new();
+        let mut cmd = env.cmd(DAY1);
+        cmd.args([
+            "study",
+            "tests/fixtures/decks/good-small.yaml",
+            "--new",
+            "1",
+        ]);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.write_stdin("Berln\n\n").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        output(&env, &out).0
+    };
+    let lenient = run(false);
+    assert!(
+        lenient.contains("Accepted: Berlin — you wrote Berln, a typo (1 letter off)"),
+        "{lenient}"
+    );
+    assert!(lenient.contains("Enter = 2 Hard"), "{lenient}");
+    let strict = run(true);
+    assert!(strict.contains("Wrong:"), "{strict}");
+    assert!(strict.contains("Enter = 1 Again"), "{strict}");
+}
