@@ -293,7 +293,17 @@ impl Session {
                     || sc.card.answer.clone(),
                     |i| format!("{}) {}", letter(i), sc.card.answer),
                 ),
-            Kind::Recall => sc.card.answer.clone(),
+            Kind::Ordering => {
+                let letters: String = sc
+                    .card
+                    .choices
+                    .iter()
+                    .filter_map(|item| choices.iter().position(|c| c == item))
+                    .map(letter)
+                    .collect();
+                format!("{letters}: {}", sc.card.answer)
+            }
+            Kind::Recall | Kind::Year | Kind::TrueFalse | Kind::Cloze => sc.card.answer.clone(),
         };
         let intervals = self.schedulers[sc.deck].next_intervals(&sc.state, at);
         let feedback = Feedback {
@@ -373,12 +383,19 @@ impl Session {
     fn shuffled_choices(&self, index: usize) -> Vec<String> {
         let sc = &self.cards[index];
         let mut choices = sc.card.choices.clone();
+        if choices.len() < 2 {
+            return choices;
+        }
         // Per card and review, so the order is reproducible but not memorable by position.
         let key = blake3::hash(sc.card.id.as_str().as_bytes());
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(&key.as_bytes()[..8]);
         let seed = self.seed ^ u64::from_le_bytes(bytes) ^ u64::from(sc.state.reps);
         choices.shuffle(&mut StdRng::seed_from_u64(seed));
+        // Items to order must not already be shown in order.
+        if sc.card.kind == Kind::Ordering && choices == sc.card.choices {
+            choices.rotate_left(1);
+        }
         choices
     }
 }

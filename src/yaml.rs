@@ -105,6 +105,9 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
     }
     let options = serde_saphyr::options! {
         with_snippet: false,
+        // Only `true` and `false` are booleans: `yes`, `no`, `y`, `on` stay text, so an
+        // answer of "No" or an id of "y" is read as written (YAML 1.1's "Norway problem").
+        strict_booleans: true,
         budget: serde_saphyr::budget! {
             max_depth: 64,
             max_aliases: 1_000,
@@ -491,6 +494,25 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn only_true_and_false_are_booleans() {
+        let root = parse("a: yes\nb: No\nc: y\nd: off\ne: true\n").unwrap();
+        let Value::Map(entries) = &root.value else {
+            panic!("expected a map")
+        };
+        let values: Vec<&Value> = entries.iter().map(|(_, v)| &v.value).collect();
+        assert_eq!(
+            values,
+            vec![
+                &Value::Str("yes".into()),
+                &Value::Str("No".into()),
+                &Value::Str("y".into()),
+                &Value::Str("off".into()),
+                &Value::Bool(true),
+            ]
+        );
     }
 
     #[test]

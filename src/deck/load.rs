@@ -34,6 +34,7 @@ const CARD_FIELDS: &[&str] = &[
     "answer",
     "accept",
     "choices",
+    "items",
     "explanation",
     "source",
     "tags",
@@ -242,38 +243,26 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
         .required_text("id", "card", problems)
         .and_then(|(text, pos)| parse_id(&text, pos, problems));
     let what = named.unwrap_or_else(|| "card".to_owned());
-    let kind = match fields.text("kind", problems) {
-        None if fields.get("kind").is_none() => {
-            // A card with choices is a choice card; otherwise it asks for a typed answer.
-            Some(if fields.get("choices").is_some() {
-                Kind::Choice
-            } else {
-                Kind::Recall
-            })
-        }
-        None => None,
-        Some((text, pos)) => {
-            let kind = Kind::parse(&text);
-            if kind.is_none() {
-                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                let mut message = format!("unknown kind `{}` in {what}", crate::term::safe(&text));
-                match yaml::did_you_mean(&text, &names) {
-                    Some(close) => message.push_str(&format!("; did you mean `{close}`?")),
-                    None => message.push_str(&format!("; expected one of: {}", names.join(", "))),
-                }
-                problems.push(Problem::new(pos, message));
-            }
-            kind
-        }
-    };
+    let kind = read_kind(&fields, &what, problems);
     let prompt = fields.required_text("prompt", &what, problems);
-    let answer = fields.required_text("answer", &what, problems);
+    // An ordering card's answer is its items' order; any other card needs one.
+    let answer = if kind == Some(Kind::Ordering) {
+        if fields.get("answer").is_some() {
+            problems.push(Problem::new(
+                fields.key_pos("answer"),
+                format!("{what} is an ordering card: list its `items` in the right order instead of an `answer`"),
+            ));
+        }
+        None
+    } else {
+        fields.required_text("answer", &what, problems)
+    };
     let accept: Vec<String> = fields
         .text_list("accept", problems)
         .into_iter()
         .map(|(t, _)| t)
         .collect();
-    let choices = fields.text_list("choices", problems);
+    let choices = read_options(&fields, kind, &what, problems);
     let explanation = fields.text("explanation", problems).map(|(t, _)| t);
     let source = fields.text("source", problems).map(|(t, _)| t);
     let tags = fields
@@ -282,23 +271,33 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
         .map(|(t, _)| t)
         .collect();
 
-    if let (Some(kind), Some((answer, answer_pos))) = (kind, answer.as_ref()) {
-        check_choices(
+    if let Some(kind) = kind {
+        check_kind(
             kind,
             &what,
-            answer,
-            *answer_pos,
+            answer.as_ref(),
+            prompt.as_ref(),
             &choices,
             &fields,
             problems,
         );
     }
+    let kind = kind?;
+    let answer = if kind == Kind::Ordering {
+        choices
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    } else {
+        answer?.0
+    };
 
     Some(Card {
         id: id?,
-        kind: kind?,
+        kind,
         prompt: prompt?.0,
-        answer: answer?.0,
+        answer,
         accept,
         choices: choices.into_iter().map(|(t, _)| t).collect(),
         explanation,
@@ -308,15 +307,83 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
     })
 }
 
-fn check_choices(
+/// The card's kind: as written, or by default `choice` when it has choices, else `recall`.
+fn read_kind(fields: &Fields<'_>, what: &str, problems: &mut Vec<Problem>) -> Option<Kind> {
+    let Some((text, pos)) = fields.text("kind", problems) else {
+        // Absent (or null) is the default; a wrong type was reported by `text`.
+        return fields
+            .get("kind")
+            .is_none_or(|n| n.value == Value::Null)
+            .then(|| {
+                if fields.get("choices").is_some() {
+                    Kind::Choice
+                } else {
+                    Kind::Recall
+                }
+            });
+    };
+    let kind = Kind::parse(&text);
+    if kind.is_none() {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        let mut message = format!("unknown kind `{}` in {what}", crate::term::safe(&text));
+        match yaml::did_you_mean(&text, &names) {
+            Some(close) => message.push_str(&format!("; did you mean `{close}`?")),
+            None => message.push_str(&format!("; expected one of: {}", names.join(", "))),
+        }
+        problems.push(Problem::new(pos, message));
+    }
+    kind
+}
+
+/// The options a card shows: `choices`, or for an ordering card its `items`.
+fn read_options(
+    fields: &Fields<'_>,
+    kind: Option<Kind>,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, Pos)> {
+    let items = fields.text_list("items", problems);
+    let choices = fields.text_list("choices", problems);
+    if kind == Some(Kind::Ordering) {
+        if !choices.is_empty() {
+            problems.push(Problem::new(
+                fields.key_pos("choices"),
+                format!("{what} is an ordering card: its options are `items`, not `choices`"),
+            ));
+        }
+        return items;
+    }
+    if !items.is_empty() {
+        problems.push(Problem::new(
+            fields.key_pos("items"),
+            "only ordering cards have `items`; use `choices` or `kind: ordering`",
+        ));
+    }
+    choices
+}
+
+/// What marks the gap in a cloze prompt (three or more underscores).
+pub const BLANK: &str = "___";
+
+/// The rules each kind adds: choices that contain the answer, items to order, a blank to
+/// fill, a year, true or false.
+fn check_kind(
     kind: Kind,
     what: &str,
-    answer: &str,
-    answer_pos: Pos,
+    answer: Option<&(String, Pos)>,
+    prompt: Option<&(String, Pos)>,
     choices: &[(String, Pos)],
     fields: &Fields<'_>,
     problems: &mut Vec<Problem>,
 ) {
+    if kind.has_options() {
+        check_distinct(choices, problems);
+    } else if !choices.is_empty() {
+        problems.push(Problem::new(
+            fields.key_pos("choices"),
+            format!("{what} is a {kind} card and cannot have `choices`; use `kind: choice`"),
+        ));
+    }
     match kind {
         Kind::Choice => {
             if choices.len() < 2 {
@@ -335,22 +402,11 @@ fn check_choices(
                         choices.len()
                     ),
                 ));
-            }
-            let mut seen: Vec<&str> = Vec::new();
-            for (choice, pos) in choices {
-                if choice.trim().is_empty() {
-                    problems.push(Problem::new(*pos, "a choice is empty"));
-                } else if seen.contains(&choice.as_str()) {
-                    problems.push(Problem::new(
-                        *pos,
-                        format!("choice `{}` is listed twice", crate::term::safe(choice)),
-                    ));
-                }
-                seen.push(choice);
-            }
-            if choices.len() >= 2 && !choices.iter().any(|(c, _)| c == answer) {
+            } else if let Some((answer, pos)) = answer
+                && !choices.iter().any(|(c, _)| c == answer)
+            {
                 problems.push(Problem::new(
-                    answer_pos,
+                    *pos,
                     format!(
                         "the answer `{}` of {what} is not among its choices",
                         crate::term::safe(answer)
@@ -358,16 +414,87 @@ fn check_choices(
                 ));
             }
         }
-        Kind::Recall => {
-            if !choices.is_empty() {
+        Kind::Ordering => {
+            if !(3..=8).contains(&choices.len()) {
                 problems.push(Problem::new(
-                    fields.key_pos("choices"),
+                    fields.key_pos("items"),
                     format!(
-                        "{what} is a recall card and cannot have `choices`; use `kind: choice`"
+                        "{what} is an ordering card and needs 3 to 8 `items`, it has {}",
+                        choices.len()
                     ),
                 ));
             }
         }
+        Kind::Year => {
+            if let Some((answer, pos)) = answer
+                && !is_year_answer(answer)
+            {
+                problems.push(Problem::new(
+                    *pos,
+                    format!(
+                        "the answer `{}` of {what} is not a year: write YYYY, YYYY-MM, YYYY-MM-DD or a span YYYY-YYYY",
+                        crate::term::safe(answer)
+                    ),
+                ));
+            }
+        }
+        Kind::TrueFalse => {
+            if let Some((answer, pos)) = answer
+                && !matches!(answer.as_str(), "true" | "false")
+            {
+                problems.push(Problem::new(
+                    *pos,
+                    format!(
+                        "the answer of {what} must be true or false, found `{}`",
+                        crate::term::safe(answer)
+                    ),
+                ));
+            }
+        }
+        Kind::Cloze => {
+            if let Some((prompt, pos)) = prompt
+                && !prompt.contains(BLANK)
+            {
+                problems.push(Problem::new(
+                    *pos,
+                    format!("{what} is a cloze card: its prompt needs a blank, written `{BLANK}`"),
+                ));
+            }
+        }
+        Kind::Recall => {}
+    }
+}
+
+/// A year, a year-month, a full date, or a span of years.
+fn is_year_answer(text: &str) -> bool {
+    let year = |t: &str| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit());
+    let two = |t: &&str| t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit());
+    let text = text.trim();
+    // "1937-1939", "1937/1939", "1937–1939" are spans; "1921-07" is a month.
+    let span = text
+        .split_once(['/', '–'])
+        .or_else(|| text.split_once('-').filter(|(_, b)| b.len() == 4));
+    if let Some((a, b)) = span {
+        return year(a.trim()) && year(b.trim());
+    }
+    let mut parts = text.split('-');
+    let first = parts.next().is_some_and(year);
+    let rest: Vec<&str> = parts.collect();
+    first && rest.len() <= 2 && rest.iter().all(two)
+}
+
+fn check_distinct(choices: &[(String, Pos)], problems: &mut Vec<Problem>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (choice, pos) in choices {
+        if choice.trim().is_empty() {
+            problems.push(Problem::new(*pos, "an option is empty"));
+        } else if seen.contains(&choice.as_str()) {
+            problems.push(Problem::new(
+                *pos,
+                format!("`{}` is listed twice", crate::term::safe(choice)),
+            ));
+        }
+        seen.push(choice);
     }
 }
 
@@ -459,7 +586,7 @@ cards:
                 "7:5: duplicate card id `one`; it is first used at line 4",
                 "14:13: the answer `C` of card `three` is not among its choices",
                 "15:5: card `four` has no `prompt`",
-                "16:11: unknown kind `essay` in card `four`; expected one of: recall, choice",
+                "16:11: unknown kind `essay` in card `four`; expected one of: recall, choice, year, truefalse, cloze, ordering",
                 "17:5: unknown field `promt` in card `four`; did you mean `prompt`?",
             ]
         );
@@ -521,6 +648,58 @@ cards:
                 "5:17: `learning_steps`: step `10x` is not valid: its unit is not s, m, h or d; write steps as whole numbers with a unit, e.g. `1m 10m` (units: s, m, h, d)",
                 "6:19: maximum interval 0 days is out of range: use 1 to 36500 days",
                 "7:7: `fuzz` must be true or false, found text",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_kind_loads_with_its_own_rules() {
+        let deck = load_str(
+            "id: d\nname: D\ncards:\n\
+             - {id: y, kind: year, prompt: When?, answer: 1921}\n\
+             - {id: s, kind: year, prompt: When?, answer: 1937-1939}\n\
+             - {id: t, kind: truefalse, prompt: The OMS was founded in 1921., answer: true}\n\
+             - {id: c, kind: cloze, prompt: It was founded at the ___ Congress., answer: Third}\n\
+             - {id: o, kind: ordering, prompt: Order these., items: [founded, raided, liquidated]}\n",
+        )
+        .unwrap();
+        let kinds: Vec<Kind> = deck.cards.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::Year,
+                Kind::Year,
+                Kind::TrueFalse,
+                Kind::Cloze,
+                Kind::Ordering
+            ]
+        );
+        assert_eq!(deck.cards[2].answer, "true");
+        assert_eq!(deck.cards[4].answer, "founded → raided → liquidated");
+        assert_eq!(
+            deck.cards[4].choices,
+            vec!["founded", "raided", "liquidated"]
+        );
+    }
+
+    #[test]
+    fn kind_rules_are_checked() {
+        assert_eq!(
+            problems(
+                "id: d\nname: D\ncards:\n\
+                 - {id: y, kind: year, prompt: When?, answer: soon}\n\
+                 - {id: t, kind: truefalse, prompt: Is it?, answer: maybe}\n\
+                 - {id: c, kind: cloze, prompt: No blank here., answer: x}\n\
+                 - {id: o, kind: ordering, prompt: Order., items: [a, b], answer: a}\n\
+                 - {id: r, prompt: p, answer: x, items: [a, b, c]}\n"
+            ),
+            vec![
+                "4:46: the answer `soon` of card `y` is not a year: write YYYY, YYYY-MM, YYYY-MM-DD or a span YYYY-YYYY",
+                "5:52: the answer of card `t` must be true or false, found `maybe`",
+                "6:32: card `c` is a cloze card: its prompt needs a blank, written `___`",
+                "7:43: card `o` is an ordering card and needs 3 to 8 `items`, it has 2",
+                "7:58: card `o` is an ordering card: list its `items` in the right order instead of an `answer`",
+                "8:33: only ordering cards have `items`; use `choices` or `kind: ordering`",
             ]
         );
     }

@@ -71,16 +71,40 @@ pub enum Kind {
     Recall,
     /// Pick one of `choices`.
     Choice,
+    /// "In what year ...?": a year or span; fuller dates of that year are accepted.
+    Year,
+    /// A statement to judge true or false.
+    TrueFalse,
+    /// A sentence with a blank (`___`) to fill.
+    Cloze,
+    /// Put `choices` (listed in the right order in the file) in order.
+    Ordering,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Recall, Kind::Choice];
+    pub const ALL: [Kind; 6] = [
+        Kind::Recall,
+        Kind::Choice,
+        Kind::Year,
+        Kind::TrueFalse,
+        Kind::Cloze,
+        Kind::Ordering,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Recall => "recall",
             Kind::Choice => "choice",
+            Kind::Year => "year",
+            Kind::TrueFalse => "truefalse",
+            Kind::Cloze => "cloze",
+            Kind::Ordering => "ordering",
         }
+    }
+
+    /// Cards whose options are shown lettered (and shuffled): choice and ordering.
+    pub fn has_options(self) -> bool {
+        matches!(self, Kind::Choice | Kind::Ordering)
     }
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -104,7 +128,8 @@ pub struct Card {
     pub answer: String,
     /// Other answers that are also right ("Moskvin" for "Mikhail Trilisser").
     pub accept: Vec<String>,
-    /// For `choice` cards: the options, the answer among them.
+    /// For `choice` cards: the options, the answer among them. For `ordering` cards: the
+    /// items, in the right order (the deck file calls them `items`).
     pub choices: Vec<String>,
     pub explanation: Option<String>,
     /// The sentence of the source document this card was made from.

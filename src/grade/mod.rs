@@ -240,6 +240,27 @@ impl Grader {
                 };
                 grade_choice(&card.answer, &card.accept, shown, typed, options.strict)
             }
+            // A year answer is a date, which `grade_recall` recognises and grades as one;
+            // a cloze gap is graded like any typed answer.
+            Kind::Year | Kind::Cloze => {
+                self.grade_recall(&card.answer, &card.accept, typed, options)
+            }
+            Kind::TrueFalse => grade_true_false(card.answer == "true", typed),
+            Kind::Ordering => {
+                // `card.choices` holds the items in the right order; the learner orders the
+                // letters of the items as shown.
+                let shown = if choices_shown.is_empty() {
+                    &card.choices
+                } else {
+                    choices_shown
+                };
+                let expected: Vec<usize> = card
+                    .choices
+                    .iter()
+                    .filter_map(|item| shown.iter().position(|s| s == item))
+                    .collect();
+                grade_ordering(&expected, typed, shown.len())
+            }
         }
     }
 

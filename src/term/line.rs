@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::{BAD, DIM, GOOD, WARN, duration, safe};
 use crate::cli::Clock;
+use crate::deck::Kind;
 use crate::error::Error;
 use crate::grade::Verdict;
 use crate::schedule::Rating;
@@ -93,6 +94,17 @@ fn show(prompt: &Prompt<'_>) {
         prompt.total,
         safe(&prompt.card.prompt)
     );
+    match prompt.card.kind {
+        Kind::Ordering => println!(
+            "{DIM}Type the letters in order, e.g. {}{DIM:#}",
+            (0..prompt.choices.len())
+                .rev()
+                .map(letter)
+                .collect::<String>()
+        ),
+        Kind::TrueFalse => println!("{DIM}True or false?{DIM:#}"),
+        _ => {}
+    }
     for (i, choice) in prompt.choices.iter().enumerate() {
         println!("  {}) {}", letter(i), safe(choice));
     }
@@ -114,7 +126,8 @@ fn show_feedback(feedback: &Feedback, card: Option<&crate::deck::Card>) {
         .map_or(grade.explanation.as_str(), |(_, rest)| rest);
     let mut text = safe(explanation);
     let answer = card.map_or(feedback.correct_answer.as_str(), |c| c.answer.as_str());
-    if grade.verdict != Verdict::Correct && !explanation.contains(answer) {
+    let ordering = card.is_some_and(|c| c.kind == Kind::Ordering);
+    if grade.verdict != Verdict::Correct && !ordering && !explanation.contains(answer) {
         text.push_str(&format!(
             "; the answer is {}",
             safe(&feedback.correct_answer)
@@ -127,6 +140,9 @@ fn show_feedback(feedback: &Feedback, card: Option<&crate::deck::Card>) {
         Verdict::Wrong => println!("{BAD}Wrong:{BAD:#} {text}"),
     }
     if let Some(card) = card {
+        if ordering && grade.verdict != Verdict::Correct {
+            println!("  {}", safe(&card.answer));
+        }
         if let Some(explanation) = &card.explanation {
             println!("  {}", safe(explanation));
         }

@@ -306,3 +306,19 @@ fn typos_are_forgiven_unless_strict() {
     assert!(strict.contains("Wrong:"), "{strict}");
     assert!(strict.contains("Enter = 1 Again"), "{strict}");
 }
+
+#[test]
+fn every_card_kind_can_be_studied() {
+    let env = Env::new();
+    // Year by a fuller date, true/false by letter, the cloze gap as an ordinal, the order by
+    // letters (whatever the shuffle, "abc" is checked against the shown order).
+    let out = env
+        .cmd(DAY1)
+        .args(["study", "tests/fixtures/decks/kinds.yaml"])
+        .write_stdin("July 1921\n\nf\n\n3rd\n\nabc\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = output(&env, &out);
+    insta::assert_snapshot!("every_kind", stdout);
+}
