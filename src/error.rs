@@ -56,9 +56,7 @@ pub enum Error {
         reason: String,
     },
 
-    #[error(
-        "cannot find a data directory for the database; set FACTDRILL_DB or pass --db PATH"
-    )]
+    #[error("cannot find a data directory for the database; set FACTDRILL_DB or pass --db PATH")]
     NoDataDir,
 
     #[error(transparent)]

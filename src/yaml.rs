@@ -118,12 +118,10 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
             value: spanned.value,
         }),
         Err(err) => {
-            let pos = err
-                .location()
-                .map_or(Pos { line: 1, col: 1 }, |l| Pos {
-                    line: l.line() as u32,
-                    col: l.column() as u32,
-                });
+            let pos = err.location().map_or(Pos { line: 1, col: 1 }, |l| Pos {
+                line: l.line() as u32,
+                col: l.column() as u32,
+            });
             Err(Problem::new(pos, syntax_message(&err)))
         }
     }
@@ -270,7 +268,10 @@ impl<'a> Fields<'a> {
         let Value::Map(entries) = &node.value else {
             problems.push(Problem::new(
                 node.pos,
-                format!("expected a {what} (a mapping of fields), found {}", node.type_name()),
+                format!(
+                    "expected a {what} (a mapping of fields), found {}",
+                    node.type_name()
+                ),
             ));
             return None;
         };
@@ -332,10 +333,7 @@ impl<'a> Fields<'a> {
         problems: &mut Vec<Problem>,
     ) -> Option<(String, Pos)> {
         if self.get(name).is_none_or(|n| n.value == Value::Null) {
-            problems.push(Problem::new(
-                self.pos,
-                format!("{what} has no `{name}`"),
-            ));
+            problems.push(Problem::new(self.pos, format!("{what} has no `{name}`")));
             return None;
         }
         let (text, pos) = self.text(name, problems)?;
@@ -372,7 +370,10 @@ impl<'a> Fields<'a> {
                 None => {
                     problems.push(Problem::new(
                         node.pos,
-                        format!("`{name}` must be a list of text, found {}", node.type_name()),
+                        format!(
+                            "`{name}` must be a list of text, found {}",
+                            node.type_name()
+                        ),
                     ));
                     Vec::new()
                 }

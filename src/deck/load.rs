@@ -99,7 +99,10 @@ fn read_cards(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<Vec<Ca
     let Value::Seq(items) = &node.value else {
         problems.push(Problem::new(
             node.pos,
-            format!("`cards` must be a list of cards, found {}", node.type_name()),
+            format!(
+                "`cards` must be a list of cards, found {}",
+                node.type_name()
+            ),
         ));
         return None;
     };
@@ -183,7 +186,15 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
         .collect();
 
     if let (Some(kind), Some((answer, answer_pos))) = (kind, answer.as_ref()) {
-        check_choices(kind, &what, answer, *answer_pos, &choices, &fields, problems);
+        check_choices(
+            kind,
+            &what,
+            answer,
+            *answer_pos,
+            &choices,
+            &fields,
+            problems,
+        );
     }
 
     Some(Card {
@@ -222,7 +233,10 @@ fn check_choices(
             } else if choices.len() > 26 {
                 problems.push(Problem::new(
                     fields.key_pos("choices"),
-                    format!("{what} has {} choices; at most 26 can be lettered", choices.len()),
+                    format!(
+                        "{what} has {} choices; at most 26 can be lettered",
+                        choices.len()
+                    ),
                 ));
             }
             let mut seen: Vec<&str> = Vec::new();
@@ -251,7 +265,9 @@ fn check_choices(
             if !choices.is_empty() {
                 problems.push(Problem::new(
                     fields.key_pos("choices"),
-                    format!("{what} is a recall card and cannot have `choices`; use `kind: choice`"),
+                    format!(
+                        "{what} is a recall card and cannot have `choices`; use `kind: choice`"
+                    ),
                 ));
             }
         }
@@ -310,8 +326,10 @@ cards:
 
     #[test]
     fn kind_defaults_from_choices() {
-        let deck = load_str("id: d\nname: D\ncards:\n  - {id: a, prompt: p, answer: x, choices: [x, y]}\n")
-            .unwrap();
+        let deck = load_str(
+            "id: d\nname: D\ncards:\n  - {id: a, prompt: p, answer: x, choices: [x, y]}\n",
+        )
+        .unwrap();
         assert_eq!(deck.cards[0].kind, Kind::Choice);
     }
 

@@ -181,9 +181,7 @@ impl Scheduler for Fsrs {
     }
 
     fn review(&self, card: &CardState, rating: Rating, at: Timestamp) -> CardState {
-        let days = card
-            .last_review
-            .map_or(0, |last| elapsed_days(last, at));
+        let days = card.last_review.map_or(0, |last| elapsed_days(last, at));
         let memory = self.next_memory(card.memory, f64::from(days), rating);
         let interval = self.interval_days(memory.stability);
         let lapsed = rating == Rating::Again && card.phase == Phase::Review;
@@ -210,7 +208,10 @@ mod tests {
     use super::*;
 
     fn vectors() -> serde_json::Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fsrs6-vectors.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fsrs6-vectors.json"
+        );
         let text = std::fs::read_to_string(path).expect("vendored FSRS vectors");
         serde_json::from_str(&text).expect("valid JSON")
     }
@@ -253,7 +254,11 @@ mod tests {
     fn default_parameters_are_the_reference_ones() {
         let v = vectors();
         for (i, p) in v["parameters"].as_array().unwrap().iter().enumerate() {
-            close(DEFAULT_PARAMETERS[i], p.as_f64().unwrap(), &format!("w[{i}]"));
+            close(
+                DEFAULT_PARAMETERS[i],
+                p.as_f64().unwrap(),
+                &format!("w[{i}]"),
+            );
         }
     }
 
@@ -276,7 +281,11 @@ mod tests {
                 let want = memory(expected);
                 let what = format!("case {i} review {j}");
                 close(next.stability, want.stability, &format!("{what} stability"));
-                close(next.difficulty, want.difficulty, &format!("{what} difficulty"));
+                close(
+                    next.difficulty,
+                    want.difficulty,
+                    &format!("{what} difficulty"),
+                );
                 state = Some(next);
             }
         }
@@ -294,8 +303,16 @@ mod tests {
             for (rating, next) in Rating::ALL.iter().zip(got) {
                 let want = &case["next"][rating.name().to_lowercase()];
                 let what = format!("case {i} {rating}");
-                close(next.memory.stability, want["stability"].as_f64().unwrap(), &what);
-                close(next.memory.difficulty, want["difficulty"].as_f64().unwrap(), &what);
+                close(
+                    next.memory.stability,
+                    want["stability"].as_f64().unwrap(),
+                    &what,
+                );
+                close(
+                    next.memory.difficulty,
+                    want["difficulty"].as_f64().unwrap(),
+                    &what,
+                );
                 close(next.interval, want["interval"].as_f64().unwrap(), &what);
             }
         }

@@ -71,7 +71,12 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [Phase::New, Phase::Learning, Phase::Review, Phase::Relearning];
+    pub const ALL: [Phase; 4] = [
+        Phase::New,
+        Phase::Learning,
+        Phase::Review,
+        Phase::Relearning,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
