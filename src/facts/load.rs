@@ -267,15 +267,14 @@ fn read_when(
                 }
             }
         } else {
-                problems.push(Problem::new(
-                    item.pos,
-                    format!(
-                        "`{name}` must be a date like 1921, 1921-07 or 1933/1938, found {}",
-                        item.type_name()
-                    ),
-                ));
-                ok = false;
-            }
+            problems.push(Problem::new(
+                item.pos,
+                format!(
+                    "`{name}` must be a date like 1921, 1921-07 or 1933/1938, found {}",
+                    item.type_name()
+                ),
+            ));
+            ok = false;
         }
     }
     if !ok {
