@@ -9,6 +9,7 @@
 
 pub mod deck;
 pub mod error;
+pub mod extract;
 pub mod facts;
 pub mod schedule;
 pub mod store;
