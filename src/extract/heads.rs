@@ -260,6 +260,7 @@ fn person_was_role(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
         }
     }
     let order = toks.get(i).and_then(|t| ordinal(t.text));
+    let last = toks.get(i).is_some_and(|t| t.is("last"));
     if order.is_some()
         || toks
             .get(i)
@@ -284,6 +285,11 @@ fn person_was_role(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
     let region = (i + 1..toks.len().min(i + 8))
         .find_map(|k| region_at(s, k))
         .or_else(|| ctx.region.clone());
+    // "the last head ... before the war in 1933": the tenure ended then.
+    let to = last
+        .then(|| s.dates.iter().find(|d| d.first > i && !s.quoted[d.first]))
+        .flatten()
+        .map(|d| When::one(Date::point(d.when.first().start)));
     out.push(Cand {
         person,
         org,
@@ -291,7 +297,7 @@ fn person_was_role(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
         role,
         order,
         from: None,
-        to: None,
+        to,
         rule: "heads.person-was-role",
         after: None,
     });

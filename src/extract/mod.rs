@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn regional_successions_keep_order_and_region() {
-        let text = "The Guild was a union.\n\nIn Wales, the head was Anna Berg. Next was Otto Lind in the 1930s. Succeeding him was Carl Moss. Pia Holt was the last Guild head in Wales before 1940.\n";
+        let text = "The Guild was a union.\n\nIn Wales, the head was Anna Berg. Next was Otto Lind in the 1930s. Succeeding him was Carl Moss. Pia Holt was the last Guild head in Wales before the war in 1940.\n";
         let got = heads(text);
         let g = Some("Guild".to_owned());
         let w = Some("Wales".to_owned());
@@ -314,7 +314,7 @@ mod tests {
                     w.clone(),
                     Role::Head,
                     None,
-                    "-".into()
+                    "-1940".into()
                 ),
             ]
         );
@@ -404,6 +404,24 @@ mod tests {
             .repeat(20_000)
             .replace(". ", " ");
         let _ = extract(&giant);
+    }
+
+    /// F1 of the extractor on an article against its curated facts file.
+    #[track_caller]
+    fn f1(article: &str, gold: &str) -> Score {
+        let gold = crate::facts::load_str(gold).expect("the curated file loads");
+        let s = score(&extract(article), &gold);
+        eprintln!("{s}");
+        s
+    }
+
+    #[test]
+    fn oms_article_scores_above_floor() {
+        let s = f1(
+            include_str!("../../decks/oms.txt"),
+            include_str!("../../decks/oms.facts.yaml"),
+        );
+        assert!(s.overall.f1() >= 0.90, "{s}");
     }
 
     proptest! {
