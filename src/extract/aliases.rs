@@ -49,6 +49,26 @@ fn known_as(s: &Sent<'_>, ctx: &Context, i: usize, found: &mut Found) {
         Some(i + 1)
     } else if t.is_any(&["translated", "rendered"]) && toks.get(i + 1).is_some_and(|t| t.is("as")) {
         Some(i + 2)
+    } else if t.is_any(&["formally", "officially", "formerly", "originally", "later"])
+        && i > 0
+        && toks[i - 1].text == ","
+        && !s.quoted[i]
+    {
+        // "The Society, formally the Society of X, ...", "P, later Lord Q, ..."
+        Some(i + 1)
+    } else if t.is("called")
+        && i > 0
+        && toks[i - 1].is_any(&[
+            "sometimes",
+            "also",
+            "often",
+            "commonly",
+            "informally",
+            "popularly",
+            "usually",
+        ])
+    {
+        Some(i + 1)
     } else {
         None
     };
@@ -285,6 +305,16 @@ mod tests {
             "The Guild was old. It has also been translated as the Craft Union.",
             "Guild",
             &["Craft Union"],
+        );
+        case(
+            "The Guild, formally the Guild of Bath Masons, is old.",
+            "Guild",
+            &["Guild of Bath Masons"],
+        );
+        case(
+            "The Guild is old. It was led by William Thomson, later Lord Kelvin, for years.",
+            "William Thomson",
+            &["Lord Kelvin"],
         );
     }
 

@@ -345,7 +345,7 @@ impl<'a> Sent<'a> {
             }
         }
         let dates = time::find(&toks);
-        let clause = clause_start(&toks);
+        let clause = clause_start(&toks, &dates);
         let clause = if toks.first().is_some_and(|t| t.text == "(") && clause == 0 {
             1
         } else {
@@ -431,7 +431,7 @@ impl<'a> Sent<'a> {
 }
 
 /// Leading adverbials end at the first comma: "In Germany, ...", "In April 1927, ...".
-fn clause_start(toks: &[Tok<'_>]) -> usize {
+fn clause_start(toks: &[Tok<'_>], dates: &[Found]) -> usize {
     let lead = toks.first().is_some_and(|t| {
         t.is_any(&[
             "in",
@@ -454,6 +454,15 @@ fn clause_start(toks: &[Tok<'_>]) -> usize {
             "throughout",
         ])
     });
+    // "In 1710 the society moved ...": a leading date without a comma.
+    if lead
+        && let Some(d) = dates.first().filter(|d| d.first <= 1)
+        && toks
+            .get(d.end)
+            .is_some_and(|t| t.is_word() && !t.is_any(&["and", "or"]))
+    {
+        return d.end;
+    }
     if lead && let Some(comma) = toks.iter().take(12).position(|t| t.text == ",") {
         return comma + 1;
     }

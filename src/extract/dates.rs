@@ -10,9 +10,7 @@ use super::time::Found;
 use crate::facts::{Body, Date, Dated, When};
 
 /// Words before a date that make it a bound, not the time of the event.
-const BOUNDS: &[&str] = &[
-    "after", "before", "since", "until", "till", "to", "of", "through",
-];
+const BOUNDS: &[&str] = &["after", "before", "until", "till", "to", "of", "through"];
 
 /// Subjects whose dated actions are about the literature (who wrote what when).
 const SCHOLARS: &[&str] = &[
@@ -65,24 +63,45 @@ pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>, topic_sentenc
     if found.first < s.clause && s.toks[sa..sb].iter().any(|t| t.is_any(SCHOLARS)) {
         return;
     }
-    let (subject, event) = event_text(s, ctx, found, from);
-    if event.is_empty() {
-        return;
+    // "founded on 28 November 1660 and received a charter in 1662": one event per date.
+    let mut parts: Vec<(&Found, usize)> = Vec::new(); // a date and where its part starts
+    let mut last = found;
+    for d in s.dates.iter().filter(|d| d.first > found.end) {
+        let and = (last.end..d.first).find(|&i| s.toks[i].is("and") && !s.paren[i]);
+        if let Some(and) = and
+            && !s.quoted[d.first]
+            && matches!(d.lead.as_deref(), Some("in" | "on"))
+        {
+            parts.push((d, and));
+            last = d;
+        }
     }
-    let when = found.when.clone();
-    sink.push(
-        Body::Date(Dated {
-            event,
-            subject,
-            when,
-        }),
-        if found.first <= s.clause {
-            "dates.leading"
-        } else {
-            "dates.in-sentence"
-        },
-        found.uncertain,
-    );
+    let first_end = parts.first().map_or(s.toks.len(), |(_, and)| *and);
+    let (subject, body) = event_start(s, ctx, found, from);
+    let rule = if found.first <= s.clause {
+        "dates.leading"
+    } else {
+        "dates.in-sentence"
+    };
+    let mut events = vec![(found, words_from(s, body, first_end), rule)];
+    for (k, (d, and)) in parts.iter().enumerate() {
+        let end = parts.get(k + 1).map_or(s.toks.len(), |(_, a)| *a);
+        events.push((d, words_from(s, and + 1, end), "dates.coordinated"));
+    }
+    for (d, event, rule) in events {
+        if event.is_empty() {
+            continue;
+        }
+        sink.push(
+            Body::Date(Dated {
+                event,
+                subject: subject.clone(),
+                when: d.when.clone(),
+            }),
+            rule,
+            d.uncertain,
+        );
+    }
 }
 
 /// "Name (1902-1937)": born and died; "Name (born 1902)". An organisation's "(1921-1939)"
@@ -115,7 +134,27 @@ fn lifespans(
         let text = s.name_text(&name);
         let date = d.when.first();
         used.push(k);
-        if person_like(text) {
+        let term = date.end.is_some_and(|e| {
+            e.year.saturating_sub(date.start.year) < super::tenure::MAX_TERM_YEARS
+        });
+        if person_like(text)
+            && term
+            && s.toks.iter().any(|t| {
+                t.is_any(&[
+                    "president",
+                    "presidents",
+                    "head",
+                    "heads",
+                    "director",
+                    "directors",
+                    "chairman",
+                    "leader",
+                    "leaders",
+                ])
+            })
+        {
+            // A term of office (the tenure rules read it), not a lifespan.
+        } else if person_like(text) {
             let person = ctx.person(text);
             let end = date.end.filter(|_| !born);
             for (event, point) in [("born", Some(date.start)), ("died", end)] {
@@ -152,7 +191,7 @@ fn lifespans(
 
 /// The subject and the event of a sentence around its date: the date, its preposition, the
 /// leading adverbial and quoted or bracketed asides removed, cut at a following clause.
-fn event_text(s: &Sent<'_>, ctx: &Context, found: &Found, from: usize) -> (Option<String>, String) {
+fn event_start(s: &Sent<'_>, ctx: &Context, found: &Found, from: usize) -> (Option<String>, usize) {
     let toks = &s.toks;
     let start = from.max(if found.first < s.clause { s.clause } else { 0 });
     let (sa, sb) = if start == s.clause {
@@ -172,12 +211,12 @@ fn event_text(s: &Sent<'_>, ctx: &Context, found: &Found, from: usize) -> (Optio
         ctx.resolve(&subject_text)
     };
     let body_start = if subject.is_some() { sb } else { start };
-    (subject, words_from(s, body_start))
+    (subject, body_start)
 }
 
 /// The event's words from token `from`: dates (with their preposition), brackets and an
 /// appositive right after the subject left out; cut at a following clause or quotation.
-fn words_from(s: &Sent<'_>, from: usize) -> String {
+fn words_from(s: &Sent<'_>, from: usize, end: usize) -> String {
     let toks = &s.toks;
     let in_date = |i: usize| {
         s.dates
@@ -187,7 +226,8 @@ fn words_from(s: &Sent<'_>, from: usize) -> String {
     let mut words: Vec<&str> = Vec::new();
     let mut depth = 0usize;
     let mut i = from;
-    while i < toks.len() {
+    let end = end.min(toks.len());
+    while i < end {
         let t = &toks[i];
         if t.text == "(" {
             depth += 1;
@@ -284,7 +324,25 @@ fn relative_clause(s: &Sent<'_>, ctx: &Context, sink: &mut Sink<'_>) {
         } else {
             name.to_owned()
         };
-        let event = words_from(s, w + 1);
+        // "who was president from ...", "who succeeded X": a term of office, read by the
+        // head rules.
+        let clause = &toks[w + 1..d.first];
+        if clause.iter().any(|t| {
+            t.is_any(&[
+                "succeeded",
+                "president",
+                "head",
+                "director",
+                "chairman",
+                "leader",
+                "led",
+                "headed",
+                "presided",
+            ])
+        }) {
+            return;
+        }
+        let event = words_from(s, w + 1, toks.len());
         if !event.is_empty() {
             sink.push(
                 Body::Date(Dated {

@@ -191,7 +191,15 @@ fn noun_phrase_was_person(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
     if !starts_ok {
         return;
     }
-    let Some((person, _)) = person_at(s, ctx, w + 1) else {
+    // "was the botanist P": skip a lower-case description before the name.
+    let mut at = w + 1;
+    if toks.get(at).is_some_and(|t| t.is("the"))
+        && let Some(k) = (at + 1..toks.len().min(at + 4)).find(|&k| toks[k].is_cap())
+        && toks[at + 1..k].iter().all(|t| t.is_word() && !t.is_cap())
+    {
+        at = k;
+    }
+    let Some((person, _)) = person_at(s, ctx, at) else {
         return;
     };
     let mut org = org_after_of(s, ctx, r + 1);
@@ -226,10 +234,17 @@ fn person_was_role(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
     let Some((person, n)) = person_at(s, ctx, s.clause) else {
         return;
     };
+    // "P, 2nd Viscount P, was ...": skip an appositive.
+    let mut after = n.end;
+    if toks.get(after).is_some_and(|t| t.text == ",")
+        && let Some(close) = (after + 1..toks.len().min(after + 8)).find(|&j| toks[j].text == ",")
+    {
+        after = close + 1;
+    }
     let Some(w) = toks
-        .get(n.end)
+        .get(after)
         .filter(|t| t.is_any(&["was", "became", "is"]))
-        .map(|_| n.end)
+        .map(|_| after)
     else {
         return;
     };
@@ -322,8 +337,17 @@ fn succession(s: &Sent<'_>, ctx: &Context, sink: &mut Sink<'_>, out: &mut Vec<Ca
         let Some((old, _)) = person_at(s, ctx, k + 1) else {
             return;
         };
-        // The successor is the subject (a parenthesis such as `(as "Moskvin")` may follow it).
-        let Some((new, _)) = person_at(s, ctx, s.clause) else {
+        // The successor is the subject (a parenthesis such as `(as "Moskvin")` may follow it),
+        // or the name before ", who succeeded".
+        let relative = (k >= 3 && toks[k - 1].is("who") && toks[k - 2].text == ",")
+            .then(|| {
+                (k.saturating_sub(10)..k - 2)
+                    .filter_map(|i| s.name_at(i, false))
+                    .find(|n| n.end == k - 2 && !n.quoted())
+            })
+            .flatten()
+            .map(|n| ctx.person(s.name_text(&n)));
+        let Some(new) = relative.or_else(|| person_at(s, ctx, s.clause).map(|(p, _)| p)) else {
             return;
         };
         (new, old)

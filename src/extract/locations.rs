@@ -148,6 +148,7 @@ pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>) {
         }
     }
     possessive_facility(s, &mut found);
+    moved_or_met(s, ctx, &mut found);
     object_in(s, ctx, sb, &mut found);
     for (subject, place, rule) in found {
         ctx.last_place_subject = Some(subject.clone());
@@ -182,6 +183,55 @@ fn possessive_facility(s: &Sent<'_>, found: &mut Found) {
     }
 }
 
+/// "moved to P (and to Q)", "met at P", "were held at P": where the subject went or met.
+fn moved_or_met(s: &Sent<'_>, ctx: &Context, found: &mut Found) {
+    let toks = &s.toks;
+    for i in 0..toks.len().saturating_sub(2) {
+        if s.quoted[i] {
+            continue;
+        }
+        let moved = toks[i].is_any(&["moved", "relocated", "returned"]) && toks[i + 1].is("to");
+        let met = toks[i].is_any(&["met", "held", "convened", "gathered", "assembled"])
+            && toks[i + 1].is("at");
+        if !(moved || met) {
+            continue;
+        }
+        // The mover: the noun phrase just before the verb ("the society met"), else the
+        // sentence's subject.
+        let near = (i.saturating_sub(3)..i)
+            .find(|&k| toks[k].is("the"))
+            .filter(|_| toks[i - 1].is_word() && !toks[i - 1].is_any(&["were", "was"]))
+            .map(|k| s.np_text(k, i));
+        let Some(subject) = near
+            .or_else(|| Some(s.subject_text()))
+            .and_then(|np| ctx.resolve(&np))
+            .filter(|np| !np.is_empty())
+        else {
+            continue;
+        };
+        let rule = if moved {
+            "locations.moved-to"
+        } else {
+            "locations.met-at"
+        };
+        let mut k = i + 2;
+        // An acronym after "to" is an organisation, not a place ("moved to the GRU").
+        while let Some(place) = place_at(s, k).filter(|p| !p.chars().all(char::is_uppercase)) {
+            found.push((subject.clone(), place, rule));
+            // "... in 1780 and to Burlington House"
+            let Some(next) = (k + 1..toks.len().min(k + 10))
+                .find(|&j| toks[j].is("to") && toks[j - 1].is("and"))
+            else {
+                break;
+            };
+            if !moved {
+                break;
+            }
+            k = next + 1;
+        }
+    }
+}
+
 /// "raided the consul's office in P", "raided ACME in P": premises or acronyms as objects.
 fn object_in(s: &Sent<'_>, ctx: &Context, sb: usize, found: &mut Found) {
     let toks = &s.toks;
@@ -205,6 +255,17 @@ fn object_in(s: &Sent<'_>, ctx: &Context, sb: usize, found: &mut Found) {
                 .map_or(i - 1, |k| k + 1);
             let words: Vec<&str> = toks[start..i].iter().map(|t| t.text).collect();
             Some(words.join(" ").replace(" 's", "'s"))
+        } else if let Some(n) = (i.saturating_sub(6)..i)
+            .filter_map(|k| s.name_at(k, false))
+            .find(|n| n.b == i && !n.quoted())
+            .filter(|n| {
+                s.toks[n.a..n.b]
+                    .iter()
+                    .any(|t| FACILITIES.contains(&t.text))
+            })
+        {
+            // "Gresham College in the City of London", "Burlington House in Piccadilly"
+            Some(s.name_text(&n).to_owned())
         } else if prev.is_acronym()
             && i >= 2
             && !toks[i - 2].is_any(&["for", "with", "to", "of", "the", "by"])
@@ -227,7 +288,7 @@ fn place_at(s: &Sent<'_>, i: usize) -> Option<String> {
     if s.dates.iter().any(|d| d.first == i || d.first + 1 == i) {
         return None;
     }
-    let n = s.name_at(i, false)?;
+    let n = s.name_at(i, true)?;
     if n.first > i + 1 || n.quoted() {
         return None;
     }
@@ -293,10 +354,28 @@ mod tests {
             "consul's office",
             "Lima",
         );
+        case(
+            "The Guild is a union. In 1710 the guild moved to Crane Yard and to Stone Hall in 1780.",
+            "guild",
+            "Stone Hall",
+        );
+        case(
+            "The Guild is a union. Meetings were held at Gresham College in the City of London.",
+            "Meetings",
+            "Gresham College",
+        );
+        case(
+            "The Guild is a union. Meetings were held at Gresham College in the City of London.",
+            "Gresham College",
+            "City of London",
+        );
     }
 
     #[test]
     fn working_for_an_organisation_is_not_its_location() {
         assert!(places("She worked for the ACME in Rome.").is_empty());
+        assert!(
+            places("The Guild is old. In 1924, control of the Guild moved to the GRU.").is_empty()
+        );
     }
 }

@@ -16,6 +16,7 @@ mod heads;
 mod locations;
 mod score;
 mod sentence;
+mod tenure;
 mod time;
 mod token;
 
@@ -63,6 +64,7 @@ pub fn extract(text: &str) -> Facts {
             };
             aliases::apply(&s, &mut ctx, &mut sink);
             heads::apply(&s, &mut ctx, &mut sink);
+            tenure::apply(&s, &mut ctx, &mut sink);
             locations::apply(&s, &mut ctx, &mut sink);
             dates::apply(&s, &mut ctx, &mut sink, topic_sentence);
             remember_subject(&s, &mut ctx);
@@ -421,7 +423,19 @@ mod tests {
             include_str!("../../decks/oms.txt"),
             include_str!("../../decks/oms.facts.yaml"),
         );
-        assert!(s.overall.f1() >= 0.90, "{s}");
+        // Measured 0.976 (see docs/BENCHMARKS.md); the floor catches regressions.
+        assert!(s.overall.f1() >= 0.95, "{s}");
+    }
+
+    #[test]
+    fn second_article_scores_above_floor() {
+        let s = f1(
+            include_str!("../../tests/fixtures/articles/royal-society.txt"),
+            include_str!("../../tests/fixtures/articles/royal-society.facts.yaml"),
+        );
+        // Measured 0.349 before any rule was written with this article in view, 0.897 after
+        // the generic rules it showed missing (docs/BENCHMARKS.md).
+        assert!(s.overall.f1() >= 0.87, "{s}");
     }
 
     proptest! {
