@@ -102,6 +102,9 @@ fn heading(line: &str) -> Option<String> {
         return Some(line.trim_matches('=').trim().to_owned());
     }
     // A short line with no closing punctuation reads as a heading in copied text.
+    if line.len() > 60 {
+        return None;
+    }
     let words = line.split_whitespace().count();
     let last = line.chars().last().unwrap_or('.');
     let first = line.chars().next().unwrap_or('a');

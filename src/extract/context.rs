@@ -185,28 +185,30 @@ const VERBS: &[&str] = &[
 
 /// Whether a name reads as an organisation (or a thing), not a person.
 pub fn org_like(name: &str) -> bool {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    words.len() > 4
-        || words.iter().any(|w| {
-            let lower = w
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            ORG_WORDS.contains(&lower.as_str()) || lower == "of" || lower == "the"
-        })
-        || (words.len() == 1
-            && words[0].chars().count() >= 2
-            && words[0]
-                .chars()
-                .all(|c| c.is_uppercase() || c.is_ascii_digit()))
+    let mut count = 0;
+    for w in name.split_whitespace() {
+        count += 1;
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if count > 4 || w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("the") {
+            return true;
+        }
+        if ORG_WORDS.iter().any(|o| w.eq_ignore_ascii_case(o)) {
+            return true;
+        }
+    }
+    count == 1
+        && name.chars().count() >= 2
+        && name.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// A plausible person's name: one to five capitalised words, not an organisation.
 pub fn person_like(name: &str) -> bool {
     let words = name.split_whitespace().count();
-    let pronoun = matches!(
-        name.to_lowercase().as_str(),
-        "it" | "its" | "he" | "him" | "his" | "she" | "her" | "they" | "them" | "this" | "there"
-    );
+    let pronoun = [
+        "it", "its", "he", "him", "his", "she", "her", "they", "them", "this", "there",
+    ]
+    .iter()
+    .any(|p| name.eq_ignore_ascii_case(p));
     (1..=5).contains(&words) && !pronoun && !org_like(name)
 }
 
@@ -221,8 +223,8 @@ pub struct Context {
     pub last_subject: Option<String>,
     /// The last person named (for "he", "him", "she", "her").
     pub last_person: Option<String>,
-    /// Full names seen so far, most recent last.
-    people: Vec<String>,
+    /// Full names seen so far with their folded surnames, most recent last.
+    people: Vec<(String, String)>,
     /// Index into the fact list of the last head fact in this paragraph.
     pub last_head: Option<usize>,
     /// Whether the paragraph is inside a quotation at the current sentence.
@@ -250,10 +252,7 @@ impl Context {
         let name = name.trim();
         if name.split_whitespace().count() == 1 {
             let folded = crate::facts::fold(name);
-            if let Some(full) = self.people.iter().rev().find(|p| {
-                let last = p.rsplit(' ').next().unwrap_or("");
-                crate::facts::fold(last) == folded
-            }) {
+            if let Some((full, _)) = self.people.iter().rev().find(|(_, last)| *last == folded) {
                 return full.clone();
             }
         }
@@ -263,11 +262,16 @@ impl Context {
     /// Remembers a person's full name.
     pub fn meet(&mut self, name: &str) {
         if name.split_whitespace().count() >= 2 && person_like(name) {
-            self.people.retain(|p| p != name);
+            if self.people.last().is_some_and(|(p, _)| p == name) {
+                return;
+            }
+            self.people.retain(|(p, _)| p != name);
             if self.people.len() >= MAX_PEOPLE {
                 self.people.remove(0);
             }
-            self.people.push(name.to_owned());
+            let last = name.rsplit(' ').next().unwrap_or(name);
+            self.people
+                .push((name.to_owned(), crate::facts::fold(last)));
         }
     }
 
@@ -313,6 +317,8 @@ pub struct Sent<'a> {
     pub subject: (usize, usize),
     /// Whether the sentence reports what someone said.
     pub reporting: Option<usize>,
+    /// `np_text` of the subject, computed once.
+    subject_np: String,
 }
 
 impl<'a> Sent<'a> {
@@ -356,7 +362,7 @@ impl<'a> Sent<'a> {
             .iter()
             .enumerate()
             .position(|(i, t)| !quoted[i] && t.is_any(REPORTING));
-        Self {
+        let mut sent = Self {
             text,
             toks,
             quoted,
@@ -365,7 +371,10 @@ impl<'a> Sent<'a> {
             clause,
             subject,
             reporting,
-        }
+            subject_np: String::new(),
+        };
+        sent.subject_np = sent.np_text(subject.0, subject.1);
+        sent
     }
 
     /// Whether the quote state flips across the sentence (an odd number of quote marks).
@@ -390,8 +399,7 @@ impl<'a> Sent<'a> {
     /// The subject as a clean noun phrase: "The OMS's international headquarters" ->
     /// "OMS international headquarters".
     pub fn subject_text(&self) -> String {
-        let (a, b) = self.subject;
-        self.np_text(a, b)
+        self.subject_np.clone()
     }
 
     /// Tokens `[a, b)` as a noun phrase: quotes, possessive marks, dates (with their

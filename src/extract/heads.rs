@@ -9,7 +9,8 @@ use super::token::Name;
 use crate::facts::{Body, Date, Head, Role, When};
 
 fn role_of(word: &str) -> Option<Role> {
-    match word.to_lowercase().as_str() {
+    let mut buf = [0u8; 24];
+    match super::token::lower(word, &mut buf)? {
         "head" | "leader" | "director" | "chief" | "chairman" | "chairwoman" | "chair"
         | "president" | "commander" | "secretary" | "director-general" | "boss" | "rezident"
         | "resident" => Some(Role::Head),
@@ -23,7 +24,8 @@ fn role_of(word: &str) -> Option<Role> {
 }
 
 fn ordinal(word: &str) -> Option<u32> {
-    Some(match word.to_lowercase().as_str() {
+    let mut buf = [0u8; 24];
+    Some(match super::token::lower(word, &mut buf)? {
         "first" | "founding" | "inaugural" => 1,
         "second" => 2,
         "third" => 3,

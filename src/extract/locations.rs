@@ -244,7 +244,7 @@ fn object_in(s: &Sent<'_>, ctx: &Context, sb: usize, found: &mut Found) {
             continue;
         };
         let prev = &toks[i - 1];
-        let object = if PREMISES.contains(&prev.text.to_lowercase().as_str()) && !prev.is_cap() {
+        let object = if prev.is_any(PREMISES) && !prev.is_cap() {
             // Back to the determiner: "the Soviet military attache's office".
             let start = (i.saturating_sub(7)..i - 1)
                 .rev()

@@ -76,6 +76,9 @@ pub fn extract(text: &str) -> Facts {
     }
 }
 
+/// How far back a succession looks for the predecessor's fact.
+const RECENT_FACTS: usize = 1_000;
+
 /// Where a rule puts facts: the fact list plus the sentence they come from.
 pub(crate) struct Sink<'a> {
     facts: &'a mut Vec<Fact>,
@@ -120,12 +123,16 @@ impl Sink<'_> {
         }
     }
 
-    /// The most recent head fact (role head) about `person`.
+    /// The most recent head fact (role head) about `person`, among the last
+    /// `RECENT_FACTS` facts (a predecessor is named near its successor; the bound keeps
+    /// extraction linear on huge inputs).
     pub fn find_head(&self, person: &str) -> Option<usize> {
         let person = crate::facts::fold(person);
-        self.facts.iter().rposition(|f| {
+        let skip = self.facts.len().saturating_sub(RECENT_FACTS);
+        self.facts[skip..].iter().rposition(|f| {
             matches!(&f.body, Body::Head(h) if h.role == crate::facts::Role::Head && crate::facts::fold(&h.person) == person)
         })
+        .map(|i| i + skip)
     }
 }
 

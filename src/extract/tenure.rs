@@ -50,13 +50,14 @@ pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>) {
         };
         let name = s.name_text(&n);
         if person_like(name) && !s.quoted[i] {
-            let person = ctx.person(name);
             if let Some((verb, org)) = action(s, ctx, skip_aside(s, n.end)) {
+                let person = ctx.person(name);
                 let (from, to) = term(s, verb, toks.len());
                 push(sink, ctx, &person, org, from, to, "tenure.action");
                 // "P, later Q, who was ...": Q is the same person.
                 next = verb;
             } else if let Some((from, to)) = bracketed_term(s, n.end) {
+                let person = ctx.person(name);
                 push(sink, ctx, &person, None, from, to, "tenure.bracketed-term");
             }
         }

@@ -59,8 +59,10 @@ fn month(t: &Tok<'_>) -> Option<u8> {
     if !t.is_cap() {
         return None;
     }
-    let lower = t.text.to_ascii_lowercase();
-    MONTHS.iter().position(|m| *m == lower).map(|i| i as u8 + 1)
+    MONTHS
+        .iter()
+        .position(|m| t.text.eq_ignore_ascii_case(m))
+        .map(|i| i as u8 + 1)
 }
 
 fn day(t: &Tok<'_>) -> Option<u8> {

@@ -49,6 +49,19 @@ impl Tok<'_> {
     }
 }
 
+/// A short ASCII word in lower case, without allocating (`None` for long or non-ASCII
+/// words, which are never keywords).
+pub fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if bytes.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    let out = &mut buf[..bytes.len()];
+    out.copy_from_slice(bytes);
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
+}
+
 /// The tokens of a sentence. Words keep inner hyphens and apostrophes between letters
 /// ("Mirov-Abramov", "O'Brien"); a possessive `'s` is its own token; an initial keeps its dot.
 pub fn tokenize(s: &str) -> Vec<Tok<'_>> {
