@@ -168,19 +168,47 @@ fn paragraph(line: &str, line_char: usize, section: Option<String>) -> Paragraph
         chars.next();
         char_no += 1;
     }
-    while let Some((i, c)) = chars.next() {
+    let bytes = line.as_bytes();
+    let mut i = chars.peek().map_or(line.len(), |&(i, _)| i);
+    while i < line.len() {
+        let b = bytes[i];
+        // Fast path: a run of plain printable ASCII is copied as it is.
+        if (0x20..0x7f).contains(&b) && b != b'[' && b != b'`' {
+            if run_start.is_none_or(|s| text.len() - s >= SEG_BYTES) {
+                segs.push(Seg {
+                    clean: text.len(),
+                    orig_char: char_no,
+                    verbatim: true,
+                });
+                run_start = Some(text.len());
+            }
+            let room = SEG_BYTES - (text.len() - run_start.unwrap_or(text.len()));
+            let mut j = i + 1;
+            while j < bytes.len()
+                && j - i < room.max(1)
+                && (0x20..0x7f).contains(&bytes[j])
+                && bytes[j] != b'['
+                && bytes[j] != b'`'
+            {
+                j += 1;
+            }
+            text.push_str(&line[i..j]);
+            char_no += j - i;
+            i = j;
+            continue;
+        }
+        let Some(c) = line[i..].chars().next() else {
+            break;
+        };
         if c == '['
             && let Some(len) = reference_mark(&line[i..])
         {
-            // Skip the mark (ASCII-checked below, so bytes == chars... not necessarily: count).
-            let mark = &line[i..i + len];
-            char_no += mark.chars().count();
-            while chars.peek().is_some_and(|&(j, _)| j < i + len) {
-                chars.next();
-            }
+            char_no += line[i..i + len].chars().count();
+            i += len;
             run_start = None;
             continue;
         }
+        i += c.len_utf8();
         if let Some(rep) = normalise(c) {
             segs.push(Seg {
                 clean: text.len(),
@@ -189,23 +217,18 @@ fn paragraph(line: &str, line_char: usize, section: Option<String>) -> Paragraph
             });
             text.push_str(rep);
             run_start = None;
+        } else if c.is_control() && c != '\t' {
+            run_start = None;
         } else {
-            {
-                if c.is_control() && c != '\t' {
-                    char_no += 1;
-                    run_start = None;
-                    continue;
-                }
-                if run_start.is_none_or(|s| text.len() - s >= SEG_BYTES) {
-                    segs.push(Seg {
-                        clean: text.len(),
-                        orig_char: char_no,
-                        verbatim: true,
-                    });
-                    run_start = Some(text.len());
-                }
-                text.push(if c == '\t' { ' ' } else { c });
+            if run_start.is_none_or(|s| text.len() - s >= SEG_BYTES) {
+                segs.push(Seg {
+                    clean: text.len(),
+                    orig_char: char_no,
+                    verbatim: true,
+                });
+                run_start = Some(text.len());
             }
+            text.push(if c == '\t' { ' ' } else { c });
         }
         char_no += 1;
     }

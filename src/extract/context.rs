@@ -91,6 +91,13 @@ const ORG_WORDS: &[&str] = &[
     "hall",
 ];
 
+/// `ORG_WORDS` as a set: `org_like` runs for nearly every name.
+fn org_words() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| ORG_WORDS.iter().copied().collect())
+}
+
 /// Verbs that report what someone said: what follows is a claim, and a leading date is when
 /// it was said, not when something happened.
 pub const REPORTING: &[&str] = &[
@@ -192,7 +199,8 @@ pub fn org_like(name: &str) -> bool {
         if count > 4 || w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("the") {
             return true;
         }
-        if ORG_WORDS.iter().any(|o| w.eq_ignore_ascii_case(o)) {
+        let mut buf = [0u8; 24];
+        if super::token::lower(w, &mut buf).is_some_and(|l| org_words().contains(l)) {
             return true;
         }
     }
@@ -319,6 +327,8 @@ pub struct Sent<'a> {
     pub reporting: Option<usize>,
     /// `np_text` of the subject, computed once.
     subject_np: String,
+    /// The unquoted person-style name phrases, left to right, not overlapping.
+    pub names: Vec<Name>,
 }
 
 impl<'a> Sent<'a> {
@@ -358,10 +368,14 @@ impl<'a> Sent<'a> {
             clause
         };
         let subject = subject_range(&toks, clause);
-        let reporting = toks
-            .iter()
-            .enumerate()
-            .position(|(i, t)| !quoted[i] && t.is_any(REPORTING));
+        // Only the date rules ask, and only when there is a date.
+        let reporting = if dates.is_empty() {
+            None
+        } else {
+            toks.iter()
+                .enumerate()
+                .position(|(i, t)| !quoted[i] && t.is_any(REPORTING))
+        };
         let mut sent = Self {
             text,
             toks,
@@ -372,8 +386,19 @@ impl<'a> Sent<'a> {
             subject,
             reporting,
             subject_np: String::new(),
+            names: Vec::new(),
         };
         sent.subject_np = sent.np_text(subject.0, subject.1);
+        let mut i = 0;
+        while i < sent.toks.len() {
+            match name_at(&sent.toks, i, false) {
+                Some(n) if !n.quoted() && n.first == i => {
+                    sent.names.push(n);
+                    i = n.end.max(i + 1);
+                }
+                _ => i += 1,
+            }
+        }
         sent
     }
 

@@ -498,13 +498,13 @@ fn title_before_name(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
 fn as_role_of(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
     let toks = &s.toks;
     for r in 1..toks.len().saturating_sub(2) {
-        let Some(role) = role_of(toks[r].text) else {
-            continue;
-        };
         let intro = toks[r - 1].is("as") || toks[r - 1].text == "\"";
         if !intro || !toks[r + 1].is("of") {
             continue;
         }
+        let Some(role) = role_of(toks[r].text) else {
+            continue;
+        };
         // The person: the subject if it is one, else the last person-like name before.
         let subject = s.subject_text();
         let subject = (person_like(&subject)

@@ -161,17 +161,10 @@ fn scope_region(s: &Sent<'_>, ctx: &mut Context) {
 
 /// Remembers the full names of people in the sentence, for later surnames.
 fn meet_people(s: &Sent<'_>, ctx: &mut Context) {
-    let mut i = 0;
-    while i < s.toks.len() {
-        match s.name_at(i, false) {
-            Some(n) if !n.quoted() && n.first == i => {
-                let text = s.name_text(&n);
-                if (2..=4).contains(&n.words()) && context::person_like(text) {
-                    ctx.meet(text);
-                }
-                i = n.end.max(i + 1);
-            }
-            _ => i += 1,
+    for n in &s.names {
+        let text = s.name_text(n);
+        if (2..=4).contains(&n.words()) && context::person_like(text) {
+            ctx.meet(text);
         }
     }
 }

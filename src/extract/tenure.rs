@@ -41,13 +41,12 @@ const OFFICE: &[&str] = &[
 
 pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>) {
     let toks = &s.toks;
-    let mut i = 0;
     let mut next = 0;
-    while i < toks.len() {
-        let Some(n) = s.name_at(i, false).filter(|n| n.first == i && !n.quoted()) else {
-            i += 1;
+    for n in &s.names {
+        let (i, n) = (n.first, *n);
+        if i < next {
             continue;
-        };
+        }
         let name = s.name_text(&n);
         if person_like(name) && !s.quoted[i] {
             if let Some((verb, org)) = action(s, ctx, skip_aside(s, n.end)) {
@@ -61,7 +60,6 @@ pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>) {
                 push(sink, ctx, &person, None, from, to, "tenure.bracketed-term");
             }
         }
-        i = n.end.max(i + 1).max(next);
     }
     held_by(s, ctx, sink);
 }

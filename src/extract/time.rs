@@ -56,7 +56,7 @@ const LEADS: &[&str] = &[
 ];
 
 fn month(t: &Tok<'_>) -> Option<u8> {
-    if !t.is_cap() {
+    if !t.is_cap() || !(3..=9).contains(&t.text.len()) {
         return None;
     }
     MONTHS
@@ -77,7 +77,7 @@ fn day(t: &Tok<'_>) -> Option<u8> {
 /// "1930s" -> 1930.
 fn decade(t: &Tok<'_>) -> Option<u16> {
     let digits = t.text.strip_suffix('s')?;
-    let y = Tok { text: digits, ..*t }.year()?;
+    let y = Tok::new(digits, t.start, t.end).year()?;
     (y % 10 == 0).then_some(y)
 }
 

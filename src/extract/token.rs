@@ -8,9 +8,24 @@ pub struct Tok<'a> {
     pub text: &'a str,
     pub start: usize,
     pub end: usize,
+    /// Starts with a capital letter (computed once; the rules ask often).
+    cap: bool,
+    /// Starts with a letter or digit.
+    word: bool,
 }
 
-impl Tok<'_> {
+impl<'a> Tok<'a> {
+    pub fn new(text: &'a str, start: usize, end: usize) -> Self {
+        let first = text.chars().next();
+        Self {
+            text,
+            start,
+            end,
+            cap: first.is_some_and(char::is_uppercase),
+            word: first.is_some_and(char::is_alphanumeric),
+        }
+    }
+
     /// Case-insensitive comparison with an ASCII word.
     pub fn is(&self, word: &str) -> bool {
         self.text.eq_ignore_ascii_case(word)
@@ -21,12 +36,12 @@ impl Tok<'_> {
     }
 
     pub fn is_word(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_alphanumeric)
+        self.word
     }
 
     /// Starts with a capital letter ("Berlin", "J.", "OMS", "Mirov-Abramov").
     pub fn is_cap(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_uppercase)
+        self.cap
     }
 
     /// All capitals and at least two letters: an acronym ("OMS", "ECCI").
@@ -102,28 +117,16 @@ pub fn tokenize(s: &str) -> Vec<Tok<'_>> {
                 iter.next();
                 end += 1;
             }
-            out.push(Tok {
-                text: &s[i..end],
-                start: i,
-                end,
-            });
+            out.push(Tok::new(&s[i..end], i, end));
         } else if c == '\''
             && s[i + 1..].starts_with('s')
             && !s[i + 2..].starts_with(char::is_alphanumeric)
         {
             iter.next();
-            out.push(Tok {
-                text: &s[i..i + 2],
-                start: i,
-                end: i + 2,
-            });
+            out.push(Tok::new(&s[i..i + 2], i, i + 2));
         } else {
             let end = i + c.len_utf8();
-            out.push(Tok {
-                text: &s[i..end],
-                start: i,
-                end,
-            });
+            out.push(Tok::new(&s[i..end], i, end));
         }
     }
     out
