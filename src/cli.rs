@@ -53,11 +53,36 @@ pub enum Command {
     #[command(after_help = "Examples:\n  factdrill stats\n  factdrill stats --json")]
     Stats(StatsArgs),
 
+    /// Extract facts (heads, dates, places, aliases) from an encyclopedia-style article
+    #[command(
+        after_help = "Examples:\n  factdrill extract decks/oms.txt -o oms.facts.yaml\n  factdrill extract decks/oms.txt --json\n  factdrill extract decks/oms.txt --score decks/oms.facts.yaml   # precision, recall, F1\n\nThe facts file format is described in docs/facts-format.md."
+    )]
+    Extract(ExtractArgs),
+
     /// Show one card's schedule: its history, memory state and next intervals
     #[command(
         after_help = "Examples:\n  factdrill schedule --card oms-first-head\n  factdrill schedule --card oms-first-head --deck oms --json"
     )]
     Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The article: plain UTF-8 text, e.g. copied from a wiki page
+    #[arg(value_name = "ARTICLE")]
+    pub article: PathBuf,
+
+    /// Write the facts to this file instead of standard output
+    #[arg(short, long, value_name = "FACTS_FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write JSON instead of YAML
+    #[arg(long)]
+    pub json: bool,
+
+    /// Instead of the facts, print precision, recall and F1 per kind against a curated facts file
+    #[arg(long, value_name = "GOLD_FILE", conflicts_with_all = ["json"])]
+    pub score: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

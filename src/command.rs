@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::cli::{CheckArgs, Command, Config, ScheduleArgs, StatsArgs, StudyArgs};
+use crate::cli::{CheckArgs, Command, Config, ExtractArgs, ScheduleArgs, StatsArgs, StudyArgs};
 use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
@@ -22,7 +22,18 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
         Command::Check(args) => check(&args),
         Command::Stats(args) => stats(&args, config),
         Command::Schedule(args) => schedule(&args, config),
+        Command::Extract(args) => extract(&args),
     }
+}
+
+fn extract(args: &ExtractArgs) -> Result<(), Error> {
+    let format = if args.json {
+        crate::extract::command::Format::Json
+    } else {
+        crate::extract::command::Format::Yaml
+    };
+    let text = crate::extract::command::run(&args.article, format, args.score.as_deref())?;
+    term::write_output(args.output.as_deref(), &text)
 }
 
 fn schedule(args: &ScheduleArgs, config: &Config) -> Result<(), Error> {

@@ -14,6 +14,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
     #[error("{} is a directory, not a file", path.display())]
     IsDirectory { path: PathBuf },
 

@@ -12,6 +12,8 @@ pub mod command;
 pub mod day;
 pub mod deck;
 pub mod error;
+pub mod extract;
+pub mod facts;
 pub mod grade;
 pub mod schedule;
 pub mod session;

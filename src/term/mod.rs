@@ -295,6 +295,21 @@ pub fn card_report(r: &CardReport, tz: &jiff::tz::TimeZone) {
     }
 }
 
+/// Writes a command's output to `path`, or to standard output.
+pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
+    if let Some(path) = path {
+        return std::fs::write(path, text).map_err(|source| Error::Write {
+            path: path.to_owned(),
+            source,
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    Ok(())
+}
+
 pub fn print_json(value: &serde_json::Value) {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
     let mut out = std::io::stdout().lock();

@@ -71,6 +71,7 @@ fn every_command_has_help_with_an_example() {
         vec!["check", "--help"],
         vec!["stats", "--help"],
         vec!["schedule", "--help"],
+        vec!["extract", "--help"],
     ] {
         let out = env.cmd(NOW).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

@@ -5,6 +5,7 @@
 #![allow(clippy::missing_panics_doc)]
 
 mod check;
+mod extract;
 mod schedule;
 mod study;
 
