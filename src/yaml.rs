@@ -13,6 +13,11 @@ use serde_saphyr::Spanned;
 /// Files larger than this are refused before parsing (a 100k-card deck is about 30 MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Parser budgets against hostile files: nesting depth, alias uses and anchor definitions.
+const MAX_DEPTH: usize = 64;
+const MAX_ALIASES: usize = 1_000;
+const MAX_ANCHORS: usize = 10_000;
+
 /// A position in a text file, 1-based, counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Pos {
@@ -106,9 +111,9 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
     let options = serde_saphyr::options! {
         with_snippet: false,
         budget: serde_saphyr::budget! {
-            max_depth: 64,
-            max_aliases: 1_000,
-            max_anchors: 10_000,
+            max_depth: MAX_DEPTH,
+            max_aliases: MAX_ALIASES,
+            max_anchors: MAX_ANCHORS,
         },
     };
     match serde_saphyr::from_str_with_options::<Spanned<Value>>(text, options) {
@@ -129,6 +134,9 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
 /// The parser's message without its own "error: line L column C:" prefix, since we print the
 /// position in our own `path:line:col:` form.
 fn syntax_message(err: &serde_saphyr::Error) -> String {
+    if let Some(message) = budget_message(err) {
+        return format!("invalid YAML: {message}");
+    }
     let full = err.without_snippet().to_string();
     let mut msg = full.trim();
     msg = msg.strip_prefix("error:").unwrap_or(msg).trim_start();
@@ -150,6 +158,39 @@ fn syntax_message(err: &serde_saphyr::Error) -> String {
         .next()
         .unwrap_or(first);
     format!("invalid YAML: {first}")
+}
+
+/// A plain sentence for a breached parser budget (the parser's own text is a `{:?}` dump).
+fn budget_message(err: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut err = err;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = err
+    {
+        err = error;
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = err else {
+        return None;
+    };
+    Some(match breach {
+        BudgetBreach::Depth { .. } => {
+            format!("nested more than {MAX_DEPTH} levels deep; factdrill refuses deeper files")
+        }
+        BudgetBreach::Aliases { .. } => format!(
+            "more than {MAX_ALIASES} aliases (`*name`); factdrill refuses so many, as a guard against alias bombs"
+        ),
+        BudgetBreach::Anchors { .. } => {
+            format!("more than {MAX_ANCHORS} anchors (`&name`); factdrill refuses so many")
+        }
+        BudgetBreach::Nodes { .. }
+        | BudgetBreach::Events { .. }
+        | BudgetBreach::AliasAnchorRatio { .. }
+        | BudgetBreach::RecordedAnchorEvents { .. }
+        | BudgetBreach::RecordedAnchorBytes { .. } => "the file expands to too many values \
+             (aliases that repeat aliases: an alias bomb?); factdrill refuses it"
+            .to_owned(),
+        _ => "the file exceeds a size limit of the YAML reader; factdrill refuses it".to_owned(),
+    })
 }
 
 fn pos_of<T>(s: &Spanned<T>) -> Pos {
@@ -484,7 +525,11 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        assert!(parse(&text).is_err());
+        let err = parse(&text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid YAML: the file expands to too many values (aliases that repeat aliases: an alias bomb?); factdrill refuses it"
+        );
     }
 
     #[test]
