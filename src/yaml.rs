@@ -17,6 +17,9 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_DEPTH: usize = 64;
 const MAX_ALIASES: usize = 1_000;
 const MAX_ANCHORS: usize = 10_000;
+/// Values in the document, aliases expanded (the parser's default, made explicit for the
+/// message). About 8 per card, so this also bounds a deck to some 30,000 cards.
+const MAX_NODES: usize = 250_000;
 
 /// A position in a text file, 1-based, counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -114,6 +117,7 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
             max_depth: MAX_DEPTH,
             max_aliases: MAX_ALIASES,
             max_anchors: MAX_ANCHORS,
+            max_nodes: MAX_NODES,
         },
     };
     match serde_saphyr::from_str_with_options::<Spanned<Value>>(text, options) {
@@ -186,9 +190,10 @@ fn budget_message(err: &serde_saphyr::Error) -> Option<String> {
         | BudgetBreach::Events { .. }
         | BudgetBreach::AliasAnchorRatio { .. }
         | BudgetBreach::RecordedAnchorEvents { .. }
-        | BudgetBreach::RecordedAnchorBytes { .. } => "the file expands to too many values \
-             (aliases that repeat aliases: an alias bomb?); factdrill refuses it"
-            .to_owned(),
+        | BudgetBreach::RecordedAnchorBytes { .. } => format!(
+            "more than {MAX_NODES} values, counting those that aliases repeat; factdrill refuses it \
+             (split a very large deck, or look for aliases that repeat aliases: an alias bomb)"
+        ),
         _ => "the file exceeds a size limit of the YAML reader; factdrill refuses it".to_owned(),
     })
 }
@@ -528,7 +533,7 @@ mod tests {
         let err = parse(&text).unwrap_err();
         assert_eq!(
             err.message,
-            "invalid YAML: the file expands to too many values (aliases that repeat aliases: an alias bomb?); factdrill refuses it"
+            "invalid YAML: more than 250000 values, counting those that aliases repeat; factdrill refuses it (split a very large deck, or look for aliases that repeat aliases: an alias bomb)"
         );
     }
 

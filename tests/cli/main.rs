@@ -5,6 +5,7 @@
 #![allow(clippy::missing_panics_doc)]
 
 mod check;
+mod reliability;
 mod schedule;
 mod study;
 
