@@ -9,10 +9,10 @@ use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
 use crate::grade::{GradeOptions, Grader};
-use crate::schedule::{Algorithm, Scheduler, SchedulerConfig};
+use crate::schedule::{Algorithm, CardState, Scheduler, SchedulerConfig};
 use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
 use crate::stats::{CardReport, Snapshot};
-use crate::store::{NewReview, Store};
+use crate::store::{NewReview, Store, StoreError};
 use crate::term;
 
 /// Runs one command to completion.
@@ -37,7 +37,7 @@ fn extract(args: &ExtractArgs) -> Result<(), Error> {
 }
 
 fn schedule(args: &ScheduleArgs, config: &Config) -> Result<(), Error> {
-    let store = Store::open(&config.db)?;
+    let store = open(config)?;
     let mut found = store.card_histories(&args.card, args.deck.as_deref())?;
     if found.len() > 1 {
         return Err(Error::AmbiguousCard {
@@ -129,7 +129,7 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
             deck.path = path;
         }
     }
-    let mut store = Store::open(&config.db)?;
+    let mut store = open(config)?;
     let decks = if named.is_empty() {
         known_decks(&store)?
     } else {
@@ -199,8 +199,37 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         seed: config.seed,
     };
     let mut session = Session::new(plan, schedulers, grader);
-    let summary = term::study(&mut session, &config.clock, |review| {
-        store.record(&NewReview {
+    let summary = term::study(&mut session, &config.clock, &mut Journal(&mut store))?;
+    let tomorrow = day.next(&config.tz);
+    let due_tomorrow = store
+        .due_count(tomorrow.end)?
+        .saturating_sub(store.due_count(tomorrow.start)?);
+    term::study_summary(&summary, due_tomorrow);
+    Ok(())
+}
+
+/// Opens the database, telling the learner where the copy went if it had to be upgraded.
+fn open(config: &Config) -> Result<Store, Error> {
+    let store = Store::open(&config.db)?;
+    if let Some(backup) = store.migration_backup() {
+        term::note(&format!(
+            "upgraded the database {} from schema version {} to {}; the old version is kept in {}",
+            config.db.display(),
+            backup.from,
+            backup.to,
+            backup.path.display()
+        ));
+    }
+    Ok(store)
+}
+
+/// The store as line mode sees it: answers committed one by one, and the still-due check
+/// that keeps two sessions on one database from asking the same card twice.
+struct Journal<'a>(&'a mut Store);
+
+impl term::Journal for Journal<'_> {
+    fn record(&mut self, review: &session::Review) -> Result<(), StoreError> {
+        self.0.record(&NewReview {
             handle: review.handle,
             reviewed_at: review.reviewed_at,
             rating: review.rating,
@@ -209,14 +238,13 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
             response_ms: review.response_ms,
             scheduler: review.scheduler,
             state: &review.state,
+            previous: &review.previous,
         })
-    })?;
-    let tomorrow = day.next(&config.tz);
-    let due_tomorrow = store
-        .due_count(tomorrow.end)?
-        .saturating_sub(store.due_count(tomorrow.start)?);
-    term::study_summary(&summary, due_tomorrow);
-    Ok(())
+    }
+
+    fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError> {
+        self.0.still_due(handle, held)
+    }
 }
 
 /// The decks this database knows, loaded from where their files were last seen. A deck
@@ -242,7 +270,7 @@ fn known_decks(store: &Store) -> Result<Vec<Deck>, Error> {
 }
 
 fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
-    let store = Store::open(&config.db)?;
+    let store = open(config)?;
     let now = config.clock.now();
     let snapshot = Snapshot::collect(&store, now, &config.tz)?;
     if args.json {

@@ -105,6 +105,9 @@ pub struct Review {
     pub scheduler: &'static str,
     /// The card's state after this review.
     pub state: CardState,
+    /// The card's state before it, as this session held it (the store uses it to notice a
+    /// review of the same card by another process).
+    pub previous: CardState,
 }
 
 /// Totals for the end-of-session summary.
@@ -344,7 +347,7 @@ impl Session {
         let was_new = sc.state.phase == Phase::New;
         let scheduler = &self.schedulers[sc.deck];
         let state = scheduler.review(&sc.state, rating, at);
-        sc.state = state.clone();
+        let previous = std::mem::replace(&mut sc.state, state.clone());
         if state.phase != Phase::Review && state.due.is_some_and(|d| d <= at + LEARN_AHEAD) {
             self.queue.push_back(index);
         }
@@ -365,7 +368,35 @@ impl Session {
             response_ms,
             scheduler: scheduler.name(),
             state,
+            previous,
         })
+    }
+
+    /// The store handle and state of the card being asked, as this session holds them.
+    /// A front end on a shared database checks them against the store before showing the
+    /// question (another process may have reviewed the card since the queue was built) and
+    /// calls `skip` if the card is no longer due. Keeping that check out of the session keeps
+    /// it free of I/O.
+    pub fn current(&self) -> Option<(i64, &CardState)> {
+        match &self.stage {
+            Stage::Asking { index, .. } | Stage::Rating { index, .. } => {
+                let sc = &self.cards[*index];
+                Some((sc.handle, &sc.state))
+            }
+            Stage::Idle => None,
+        }
+    }
+
+    /// Drops the question being asked, unanswered: it is not counted and does not come back
+    /// in this session. Only before an answer (after one, the card must be rated).
+    pub fn skip(&mut self) -> Result<(), SessionError> {
+        match self.stage {
+            Stage::Asking { .. } => {
+                self.stage = Stage::Idle;
+                Ok(())
+            }
+            _ => Err(SessionError::NotAsking),
+        }
     }
 
     /// True between `answer` and `rate`.
@@ -629,6 +660,36 @@ mod tests {
             .unwrap();
         assert_eq!(fb.grade.verdict, Verdict::Correct);
         assert_eq!(fb.correct_answer, format!("{}) Berlin", letter(i)));
+    }
+
+    #[test]
+    fn a_skipped_card_is_dropped_uncounted() {
+        let mut s = session(
+            vec![deck(20, 200)],
+            vec![
+                (card("a", Kind::Recall, "x", &[]), CardState::new_card()),
+                (card("b", Kind::Recall, "x", &[]), CardState::new_card()),
+            ],
+        );
+        assert_eq!(s.skip(), Err(SessionError::NotAsking));
+        assert_eq!(s.prompt().unwrap().card.id.as_str(), "a");
+        let (handle, state) = s.current().unwrap();
+        assert_eq!((handle, state.phase), (0, Phase::New));
+        s.skip().unwrap();
+        assert_eq!(s.summary().left, 1);
+        let p = s.prompt().unwrap();
+        assert_eq!((p.card.id.as_str(), p.number, p.total), ("b", 1, 1));
+        let at = t("2026-01-10T09:00:00Z");
+        s.answer("x", 0, at).unwrap();
+        assert_eq!(
+            s.skip(),
+            Err(SessionError::NotAsking),
+            "an answer must be rated"
+        );
+        let review = s.rate(Rating::Easy, at).unwrap();
+        assert_eq!(review.previous, CardState::new_card());
+        assert!(s.prompt().is_none());
+        assert_eq!(s.summary().answered, 1);
     }
 
     #[test]

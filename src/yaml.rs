@@ -13,6 +13,14 @@ use serde_saphyr::Spanned;
 /// Files larger than this are refused before parsing (a 100k-card deck is about 30 MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Parser budgets against hostile files: nesting depth, alias uses and anchor definitions.
+const MAX_DEPTH: usize = 64;
+const MAX_ALIASES: usize = 1_000;
+const MAX_ANCHORS: usize = 10_000;
+/// Values in the document, aliases expanded (the parser's default, made explicit for the
+/// message). About 8 per card, so this also bounds a deck to some 30,000 cards.
+const MAX_NODES: usize = 250_000;
+
 /// A position in a text file, 1-based, counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Pos {
@@ -109,9 +117,10 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
         // answer of "No" or an id of "y" is read as written (YAML 1.1's "Norway problem").
         strict_booleans: true,
         budget: serde_saphyr::budget! {
-            max_depth: 64,
-            max_aliases: 1_000,
-            max_anchors: 10_000,
+            max_depth: MAX_DEPTH,
+            max_aliases: MAX_ALIASES,
+            max_anchors: MAX_ANCHORS,
+            max_nodes: MAX_NODES,
         },
     };
     match serde_saphyr::from_str_with_options::<Spanned<Value>>(text, options) {
@@ -132,6 +141,9 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
 /// The parser's message without its own "error: line L column C:" prefix, since we print the
 /// position in our own `path:line:col:` form.
 fn syntax_message(err: &serde_saphyr::Error) -> String {
+    if let Some(message) = budget_message(err) {
+        return format!("invalid YAML: {message}");
+    }
     let full = err.without_snippet().to_string();
     let mut msg = full.trim();
     msg = msg.strip_prefix("error:").unwrap_or(msg).trim_start();
@@ -153,6 +165,40 @@ fn syntax_message(err: &serde_saphyr::Error) -> String {
         .next()
         .unwrap_or(first);
     format!("invalid YAML: {first}")
+}
+
+/// A plain sentence for a breached parser budget (the parser's own text is a `{:?}` dump).
+fn budget_message(err: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut err = err;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = err
+    {
+        err = error;
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = err else {
+        return None;
+    };
+    Some(match breach {
+        BudgetBreach::Depth { .. } => {
+            format!("nested more than {MAX_DEPTH} levels deep; factdrill refuses deeper files")
+        }
+        BudgetBreach::Aliases { .. } => format!(
+            "more than {MAX_ALIASES} aliases (`*name`); factdrill refuses so many, as a guard against alias bombs"
+        ),
+        BudgetBreach::Anchors { .. } => {
+            format!("more than {MAX_ANCHORS} anchors (`&name`); factdrill refuses so many")
+        }
+        BudgetBreach::Nodes { .. }
+        | BudgetBreach::Events { .. }
+        | BudgetBreach::AliasAnchorRatio { .. }
+        | BudgetBreach::RecordedAnchorEvents { .. }
+        | BudgetBreach::RecordedAnchorBytes { .. } => format!(
+            "more than {MAX_NODES} values, counting those that aliases repeat; factdrill refuses it \
+             (split a very large deck, or look for aliases that repeat aliases: an alias bomb)"
+        ),
+        _ => "the file exceeds a size limit of the YAML reader; factdrill refuses it".to_owned(),
+    })
 }
 
 fn pos_of<T>(s: &Spanned<T>) -> Pos {
@@ -487,7 +533,11 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        assert!(parse(&text).is_err());
+        let err = parse(&text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid YAML: more than 250000 values, counting those that aliases repeat; factdrill refuses it (split a very large deck, or look for aliases that repeat aliases: an alias bomb)"
+        );
     }
 
     #[test]

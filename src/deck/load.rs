@@ -40,6 +40,26 @@ const CARD_FIELDS: &[&str] = &[
     "tags",
 ];
 
+/// The longest text a deck field may hold, in characters. A prompt or an answer is a line
+/// or two; 10,000 characters leaves room for a long source passage while keeping a hostile
+/// or broken deck (one 60 MB string) from reaching the terminal, the grader and the database.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Reports `text` (field `name`, at `pos`) if it is longer than `MAX_TEXT_CHARS`.
+fn check_length(name: &str, text: &str, pos: Pos, problems: &mut Vec<Problem>) {
+    // Cheap for short strings: a char has at most 4 bytes.
+    if text.len() <= MAX_TEXT_CHARS {
+        return;
+    }
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        problems.push(Problem::new(
+            pos,
+            format!("`{name}` is {chars} characters long; the limit is {MAX_TEXT_CHARS}"),
+        ));
+    }
+}
+
 /// Loads and validates a deck file.
 pub fn load(path: &Path) -> Result<Deck, Error> {
     let text = crate::text::read(path, crate::yaml::MAX_FILE_BYTES)?;
@@ -85,7 +105,13 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         .required_text("id", "the deck", problems)
         .and_then(|(text, pos)| parse_id(&text, pos, problems));
     let name = fields.required_text("name", "the deck", problems);
-    let description = fields.text("description", problems).map(|(t, _)| t);
+    let description = fields.text("description", problems);
+    for (field, value) in [("name", &name), ("description", &description)] {
+        if let Some((text, pos)) = value {
+            check_length(field, text, *pos, problems);
+        }
+    }
+    let description = description.map(|(t, _)| t);
     let new_per_day = fields.count("new_per_day", problems).map(|(n, _)| n);
     let reviews_per_day = fields.count("reviews_per_day", problems).map(|(n, _)| n);
     let scheduling = read_scheduling(&fields, problems);
@@ -257,19 +283,30 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
     } else {
         fields.required_text("answer", &what, problems)
     };
-    let accept: Vec<String> = fields
-        .text_list("accept", problems)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
+    let accept = fields.text_list("accept", problems);
     let choices = read_options(&fields, kind, &what, problems);
-    let explanation = fields.text("explanation", problems).map(|(t, _)| t);
-    let source = fields.text("source", problems).map(|(t, _)| t);
-    let tags = fields
-        .text_list("tags", problems)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
+    let explanation = fields.text("explanation", problems);
+    let source = fields.text("source", problems);
+    let tags = fields.text_list("tags", problems);
+    for (name, value) in [
+        ("prompt", &prompt),
+        ("answer", &answer),
+        ("explanation", &explanation),
+        ("source", &source),
+    ] {
+        if let Some((text, pos)) = value {
+            check_length(name, text, *pos, problems);
+        }
+    }
+    for (name, items) in [("accept", &accept), ("choices", &choices), ("tags", &tags)] {
+        for (text, pos) in items {
+            check_length(name, text, *pos, problems);
+        }
+    }
+    let accept = accept.into_iter().map(|(t, _)| t).collect();
+    let explanation = explanation.map(|(t, _)| t);
+    let source = source.map(|(t, _)| t);
+    let tags = tags.into_iter().map(|(t, _)| t).collect();
 
     if let Some(kind) = kind {
         check_kind(
@@ -700,6 +737,22 @@ cards:
                 "7:43: card `o` is an ordering card and needs 3 to 8 `items`, it has 2",
                 "7:58: card `o` is an ordering card: list its `items` in the right order instead of an `answer`",
                 "8:33: only ordering cards have `items`; use `choices` or `kind: ordering`",
+            ]
+        );
+    }
+
+    #[test]
+    fn overlong_text_is_reported_at_its_field() {
+        let long = "é".repeat(MAX_TEXT_CHARS + 1);
+        let at_limit = "é".repeat(MAX_TEXT_CHARS);
+        let deck = format!(
+            "id: d\nname: D\ncards:\n  - id: a\n    prompt: {long}\n    answer: {at_limit}\n    accept: [ok, {long}]\n"
+        );
+        assert_eq!(
+            problems(&deck),
+            vec![
+                "5:13: `prompt` is 10001 characters long; the limit is 10000",
+                "7:18: `accept` is 10001 characters long; the limit is 10000",
             ]
         );
     }

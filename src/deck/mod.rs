@@ -9,7 +9,7 @@ mod load;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load, load_str};
+pub use load::{MAX_TEXT_CHARS, load, load_str};
 
 use crate::schedule::SchedulerConfig;
 

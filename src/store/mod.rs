@@ -4,18 +4,23 @@
 //! and is the source of truth; `card_state` is a cache of each card's scheduling state,
 //! rebuilt from the log whenever the scheduler changes. Each answer is committed in its own
 //! transaction before the next prompt is shown.
+//!
+//! Several processes may use one file at once (two study sessions): every write transaction
+//! begins IMMEDIATE, so a writer waits for the lock (busy timeout) instead of failing with
+//! "database is locked" when its read snapshot went stale, and `still_due` / `record` notice a
+//! card that another process reviewed since this one read it.
 
 mod migrate;
 
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::deck::{Deck, Id};
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
-pub use migrate::LATEST_VERSION;
+pub use migrate::{LATEST_VERSION, MigrationBackup};
 
 /// What can go wrong with the database. Every message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +61,40 @@ pub enum StoreError {
 
     #[error("the disk holding {} is full; free some space and try again", path.display())]
     Full { path: PathBuf },
+
+    #[error(
+        "cannot open {}: check that its directory exists and that factdrill may create files in it",
+        path.display()
+    )]
+    CannotOpen { path: PathBuf },
+
+    #[error(
+        "cannot read or write {}: disk I/O error (the disk may be full, failing or gone); answers saved before this are kept",
+        path.display()
+    )]
+    Io { path: PathBuf },
+
+    #[error(
+        "cannot back up {} to {} before upgrading it: {source}; the database was not changed",
+        path.display(),
+        backup.display()
+    )]
+    Backup {
+        path: PathBuf,
+        backup: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "cannot create {} to back up {} before upgrading it: {source}; the database was not changed",
+        backup.display(),
+        path.display()
+    )]
+    BackupFile {
+        path: PathBuf,
+        backup: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("database {}: {source}", path.display())]
     Sqlite {
@@ -109,6 +148,9 @@ pub struct NewReview<'a> {
     pub scheduler: &'a str,
     /// The card's state after this review (the cache entry).
     pub state: &'a CardState,
+    /// The card's state before this review, as the session held it. If the cache no longer
+    /// holds it, another process reviewed the card meanwhile (see `record`).
+    pub previous: &'a CardState,
 }
 
 /// A card found by its id, with its whole review log, oldest first.
@@ -155,6 +197,7 @@ pub struct PhaseCounts {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    backup: Option<MigrationBackup>,
 }
 
 const BUSY_TIMEOUT_MS: u64 = 10_000;
@@ -183,6 +226,10 @@ impl Store {
         let fail = |e| classify(&path, e);
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
             .map_err(fail)?;
+        // A DEFERRED transaction that reads, then writes after another process committed,
+        // fails at once with SQLITE_BUSY (its snapshot is stale; waiting cannot help). Taking
+        // the write lock at BEGIN makes concurrent writers wait their turn instead.
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
         // Reading the schema version is the first real read: it is where a file that is not
         // a database is found out.
         let version: i64 = conn
@@ -196,12 +243,39 @@ impl Store {
             .map_err(fail)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(fail)?;
-        migrate::apply(&mut conn, &path, version)?;
-        Ok(Self { conn, path })
+        let backup = migrate::apply(&mut conn, &path, version)?;
+        Ok(Self { conn, path, backup })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The copy of the database taken before `open` migrated it, if it did; the front end
+    /// tells the learner where it is.
+    pub fn migration_backup(&self) -> Option<&MigrationBackup> {
+        self.backup.as_ref()
+    }
+
+    /// Whether a card is still as a session last saw it: active, and with the cached state
+    /// `held`. Another process (a second session on this database) may have reviewed or
+    /// retired it since the session built its queue; then it is no longer due here.
+    pub fn still_due(&self, handle: i64, held: &CardState) -> Result<bool, StoreError> {
+        let row: Option<(bool, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT card.retired_at IS NULL, card_state.state
+                 FROM card LEFT JOIN card_state ON card_state.card_id = card.id
+                 WHERE card.id = ?1",
+                params![handle],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.fail())?;
+        match row {
+            Some((true, cached)) => state_matches(&self.path, cached.as_deref(), held),
+            Some((false, _)) | None => Ok(false),
+        }
     }
 
     fn fail(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
@@ -453,10 +527,34 @@ impl Store {
     }
 
     /// Appends one review and updates the card's cached state, in one transaction.
+    ///
+    /// If the cache no longer holds `review.previous`, another process reviewed the card
+    /// while this session showed it. The answer is still logged (the log is the truth, and
+    /// both answers were really given), but the new state was computed from an old one, so
+    /// the deck's cache is marked stale and the next `study` of the deck replays its log.
     pub fn record(&mut self, review: &NewReview<'_>) -> Result<(), StoreError> {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
+        // IMMEDIATE (see `setup`): no other writer between this read and the writes below.
         let tx = self.conn.transaction().map_err(fail)?;
+        let cached: Option<String> = tx
+            .query_row(
+                "SELECT state FROM card_state WHERE card_id = ?1",
+                params![review.handle],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(fail)?;
+        let concurrent = !state_matches(&path, cached.as_deref(), review.previous)?;
+        if concurrent {
+            tx.execute(
+                "DELETE FROM meta WHERE key = 'state_fingerprint/' ||
+                    (SELECT deck.key FROM card JOIN deck ON deck.id = card.deck_id
+                     WHERE card.id = ?1)",
+                params![review.handle],
+            )
+            .map_err(fail)?;
+        }
         tx.execute(
             "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -669,6 +767,21 @@ fn state_params(card: i64, state: &CardState) -> (i64, &'static str, Option<i64>
     )
 }
 
+/// Whether a cached state (its JSON; `None` for a card never reviewed) is `held`.
+fn state_matches(path: &Path, cached: Option<&str>, held: &CardState) -> Result<bool, StoreError> {
+    match cached {
+        None => Ok(held.phase == Phase::New),
+        Some(json) => {
+            let cached: CardState =
+                serde_json::from_str(json).map_err(|source| StoreError::BadState {
+                    path: path.to_owned(),
+                    source,
+                })?;
+            Ok(cached == *held)
+        }
+    }
+}
+
 /// Milliseconds since the epoch, clamped into jiff's range.
 fn timestamp(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(if ms < 0 {
@@ -689,6 +802,8 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
         Some(ErrorCode::DiskFull) => StoreError::Full { path },
+        Some(ErrorCode::CannotOpen) => StoreError::CannotOpen { path },
+        Some(ErrorCode::SystemIoFailure) => StoreError::Io { path },
         _ => StoreError::Sqlite { path, source: err },
     }
 }

@@ -28,6 +28,7 @@ fn answer(store: &mut Store, card: &StoredCard, rating: Rating, at: Timestamp) -
             response_ms: 1200,
             scheduler: fsrs.name(),
             state: &state,
+            previous: &card.state,
         })
         .unwrap();
     state
@@ -184,4 +185,220 @@ fn garbage_file_is_not_a_database() {
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
     // Never overwritten.
     assert_eq!(std::fs::read(&path).unwrap(), vec![b'x'; 4096]);
+}
+
+// --- Reliability: concurrent sessions, migrations, faults (docs/RELIABILITY.md) ---
+
+fn file_store(dir: &tempfile::TempDir) -> (std::path::PathBuf, Store) {
+    let path = dir.path().join("f.db");
+    let store = Store::open(&path).unwrap();
+    (path, store)
+}
+
+#[test]
+fn still_due_notices_a_review_or_retirement_by_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut a) = file_store(&dir);
+    let now = t("2026-01-01T09:00:00Z");
+    a.sync_deck(&deck(TWO), now).unwrap();
+    // A second connection stands for a second `factdrill study` on the same file.
+    let b = Store::open(&path).unwrap();
+    let seen_by_b = b.cards(&Id::parse("d").unwrap()).unwrap();
+    assert!(
+        b.still_due(seen_by_b[0].handle, &seen_by_b[0].state)
+            .unwrap()
+    );
+
+    let seen_by_a = a.cards(&Id::parse("d").unwrap()).unwrap();
+    let after = answer(&mut a, &seen_by_a[0], Rating::Good, now);
+    assert!(
+        !b.still_due(seen_by_b[0].handle, &seen_by_b[0].state)
+            .unwrap()
+    );
+    assert!(
+        b.still_due(seen_by_b[1].handle, &seen_by_b[1].state)
+            .unwrap()
+    );
+    // The session that answered holds the new state, which is what the cache has.
+    assert!(a.still_due(seen_by_a[0].handle, &after).unwrap());
+
+    // `b` leaves the deck's file without card `b`: it is retired, so no longer due.
+    a.sync_deck(
+        &deck("id: d\nname: D\ncards:\n  - {id: a, prompt: pa, answer: x}\n"),
+        now,
+    )
+    .unwrap();
+    assert!(
+        !b.still_due(seen_by_b[1].handle, &seen_by_b[1].state)
+            .unwrap()
+    );
+}
+
+#[test]
+fn answers_to_one_card_from_two_sessions_are_both_logged_and_the_cache_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut a) = file_store(&dir);
+    let now = t("2026-01-01T09:00:00Z");
+    let id = Id::parse("d").unwrap();
+    let fsrs = Fsrs::default();
+    a.sync_deck(&deck(TWO), now).unwrap();
+    a.ensure_states(&id, &fsrs, "fp").unwrap();
+    let mut b = Store::open(&path).unwrap();
+    let card_a = a.cards(&id).unwrap()[0].clone();
+    let card_b = b.cards(&id).unwrap()[0].clone();
+    // Both sessions showed the card before either answered.
+    answer(&mut a, &card_a, Rating::Good, now);
+    let later = t("2026-01-01T09:01:00Z");
+    answer(&mut b, &card_b, Rating::Good, later);
+    assert_eq!(a.review_count().unwrap(), 2, "both answers are in the log");
+    // b's state was computed from a stale one: the cache must be rebuilt from the log.
+    assert!(a.ensure_states(&id, &fsrs, "fp").unwrap());
+    let rebuilt = a.cards(&id).unwrap()[0].state.clone();
+    assert_eq!(rebuilt.reps, 2);
+    // An answer that raced nothing leaves the cache trusted.
+    let card = a.cards(&id).unwrap()[1].clone();
+    answer(&mut a, &card, Rating::Good, later);
+    assert!(!a.ensure_states(&id, &fsrs, "fp").unwrap());
+}
+
+fn user_version(conn: &Connection) -> i64 {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
+}
+
+fn has_table(conn: &Connection, name: &str) -> bool {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )
+    .unwrap()
+        == 1
+}
+
+#[test]
+fn migrations_back_up_first_and_apply_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = file_store(&dir);
+    assert_eq!(
+        store.migration_backup(),
+        None,
+        "a new file is not backed up"
+    );
+    let now = t("2026-01-01T09:00:00Z");
+    store.sync_deck(&deck(TWO), now).unwrap();
+    let card = store.cards(&Id::parse("d").unwrap()).unwrap()[0].clone();
+    answer(&mut store, &card, Rating::Good, now);
+    drop(store);
+
+    // A build with one more migration opens this version-1 database.
+    let two = [
+        migrate::MIGRATIONS[0],
+        "CREATE TABLE extra (x INTEGER) STRICT;",
+    ];
+    let mut conn = Connection::open(&path).unwrap();
+    let backup = migrate::apply_list(&mut conn, &path, 1, &two)
+        .unwrap()
+        .expect("an existing database is backed up");
+    assert_eq!((backup.from, backup.to), (1, 2));
+    assert_eq!(backup.path, dir.path().join("f.db.backup-v1"));
+    assert_eq!(user_version(&conn), 2);
+    assert!(has_table(&conn, "extra"));
+    let copy = Connection::open(&backup.path).unwrap();
+    assert_eq!(user_version(&copy), 1);
+    assert!(!has_table(&copy, "extra"));
+    let reviews: i64 = copy
+        .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(reviews, 1, "the copy holds the history");
+    drop(copy);
+    let first_copy = std::fs::read(&backup.path).unwrap();
+
+    // A failing migration changes nothing: the good one before it is rolled back too.
+    let broken = [
+        migrate::MIGRATIONS[0],
+        "CREATE TABLE extra (x INTEGER) STRICT;",
+        "CREATE TABLE more (x INTEGER) STRICT;",
+        "CREATE TABLE worse (x INTEGER) STRICT; THIS IS NOT SQL;",
+    ];
+    let err = migrate::apply_list(&mut conn, &path, 2, &broken).unwrap_err();
+    assert!(matches!(err, StoreError::Sqlite { .. }), "{err}");
+    assert_eq!(user_version(&conn), 2);
+    assert!(!has_table(&conn, "more") && !has_table(&conn, "worse"));
+    // Its backup took a new name; the first one is untouched.
+    assert!(dir.path().join("f.db.backup-v2").exists());
+    assert_eq!(std::fs::read(&backup.path).unwrap(), first_copy);
+    let again = migrate::apply_list(&mut conn, &path, 2, &broken[..3])
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.path, dir.path().join("f.db.backup-v2-2"));
+}
+
+#[test]
+fn another_programs_database_is_never_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
+            .unwrap();
+    }
+    let err = Store::open(&path).err().unwrap();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    let conn = Connection::open(&path).unwrap();
+    assert!(has_table(&conn, "notes"));
+    assert!(!has_table(&conn, "review"), "no factdrill table was added");
+    assert_eq!(user_version(&conn), 0);
+}
+
+#[test]
+fn a_full_disk_is_reported_and_nothing_is_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = file_store(&dir);
+    let now = t("2026-01-01T09:00:00Z");
+    store.sync_deck(&deck(TWO), now).unwrap();
+    let card = store.cards(&Id::parse("d").unwrap()).unwrap()[0].clone();
+    // No page may be added: the database behaves as on a full disk (SQLITE_FULL).
+    let pages: i64 = store
+        .conn
+        .pragma_query_value(None, "page_count", |r| r.get(0))
+        .unwrap();
+    store
+        .conn
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    let fsrs = Fsrs::default();
+    let state = fsrs.review(&card.state, Rating::Good, now);
+    let long_answer = "x".repeat(50_000);
+    let err = store
+        .record(&NewReview {
+            handle: card.handle,
+            reviewed_at: now,
+            rating: Rating::Good,
+            answer: &long_answer,
+            verdict: "correct",
+            response_ms: 1,
+            scheduler: fsrs.name(),
+            state: &state,
+            previous: &card.state,
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Full { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the disk holding {} is full; free some space and try again",
+            path.display()
+        )
+    );
+    // Neither the review nor the card's new state was written.
+    assert_eq!(store.review_count().unwrap(), 0);
+    assert!(store.still_due(card.handle, &card.state).unwrap());
+    // Once there is room again, the same answer is recorded.
+    store
+        .conn
+        .pragma_update(None, "max_page_count", 1_000_000)
+        .unwrap();
+    answer(&mut store, &card, Rating::Good, now);
+    assert_eq!(store.review_count().unwrap(), 1);
 }

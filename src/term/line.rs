@@ -13,15 +13,26 @@ use crate::cli::Clock;
 use crate::deck::Kind;
 use crate::error::Error;
 use crate::grade::Verdict;
-use crate::schedule::Rating;
+use crate::schedule::{CardState, Rating};
 use crate::session::{Feedback, Prompt, Review, Session, Summary, letter};
 use crate::store::StoreError;
 
-/// Runs a session to its end, calling `record` for each answer before the next prompt.
+/// What line mode needs from the store (wired by `command`): commit an answer, and confirm
+/// that a card is still due before asking it.
+pub trait Journal {
+    /// Commits one answer; called before the next question is shown.
+    fn record(&mut self, review: &Review) -> Result<(), StoreError>;
+    /// Whether the card `handle`, held by the session in state `held`, is still due: false
+    /// when another process (a second session on the same database) reviewed it since.
+    fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError>;
+}
+
+/// Runs a session to its end, recording each answer before the next prompt, and skipping
+/// cards that another session answered meanwhile.
 pub fn study(
     session: &mut Session,
     clock: &Clock,
-    mut record: impl FnMut(&Review) -> Result<(), StoreError>,
+    journal: &mut impl Journal,
 ) -> Result<Summary, Error> {
     let stdin = std::io::stdin();
     let echo = !stdin.is_terminal();
@@ -44,6 +55,27 @@ pub fn study(
 
     header(&session.summary());
     while let Some(prompt) = session.prompt() {
+        let id = prompt.card.id.clone();
+        // The queue was built at the start; another session on this database may have
+        // answered the card since. Checked just before showing it, so a card answered
+        // elsewhere is never asked twice (unless both sessions show it at the same moment,
+        // which the store notices when recording).
+        if let Some((handle, held)) = session.current()
+            && !journal.still_due(handle, held)?
+        {
+            session
+                .skip()
+                .map_err(|e| Error::Terminal(std::io::Error::other(e)))?;
+            *shared.lock().unwrap_or_else(PoisonError::into_inner) = session.summary();
+            println!(
+                "{DIM}Skipping `{}`: another session answered it after this one started.{DIM:#}",
+                safe(id.as_str())
+            );
+            continue;
+        }
+        let Some(prompt) = session.prompt() else {
+            break;
+        };
         show(&prompt);
         let asked = clock.now();
         let Some(typed) = read(&mut input, "answer> ", echo)? else {
@@ -60,7 +92,7 @@ pub fn study(
             .map_err(|e| Error::Terminal(std::io::Error::other(e)))?;
         {
             let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            record(&review)?;
+            journal.record(&review)?;
             *guard = session.summary();
         }
         if ended {

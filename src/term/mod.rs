@@ -17,7 +17,7 @@ use crate::session::Summary;
 use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
-pub use line::study;
+pub use line::{Journal, study};
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
@@ -94,6 +94,11 @@ pub fn file_error(err: &Error) {
 
 pub fn warn(message: &str) {
     eprintln!("factdrill: {WARN}warning:{WARN:#} {}", safe(message));
+}
+
+/// Something the learner should know that is not a problem (e.g. where a backup went).
+pub fn note(message: &str) {
+    eprintln!("factdrill: {}", safe(message));
 }
 
 pub fn check_ok(path: &Path, deck: &Deck) {

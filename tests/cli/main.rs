@@ -6,6 +6,7 @@
 
 mod check;
 mod extract;
+mod reliability;
 mod schedule;
 mod study;
 

@@ -1,0 +1,12 @@
+//! Fuzz target: the spanned YAML reader on arbitrary text. It must never panic or exceed its
+//! budgets (depth, aliases, values), whatever the input.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = factdrill::yaml::parse(text);
+    }
+});
