@@ -3,6 +3,7 @@
 //! and 1922") and hedges ("in 1935 or 1937": both kept, marked uncertain).
 
 use super::token::Tok;
+use crate::facts::MONTHS;
 use crate::facts::{Date, Point, When};
 
 /// One date expression: tokens `[first, end)`.
@@ -15,21 +16,6 @@ pub struct Found {
     /// The preposition before it, lower case ("in", "from", "by", "after" ...), if any.
     pub lead: Option<String>,
 }
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 const LEADS: &[&str] = &[
     "in",

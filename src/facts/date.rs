@@ -4,6 +4,23 @@
 
 use std::fmt;
 
+/// English month names, lower case, January first: how dates are written in articles and
+/// typed by learners (extraction and grading both read them).
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// A year with an optional month and day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Point {

@@ -8,7 +8,7 @@ mod write;
 
 use std::fmt;
 
-pub use date::{Date, Point, When};
+pub use date::{Date, MONTHS, Point, When};
 pub use load::{load, load_str};
 pub use write::{to_json, to_yaml};
 

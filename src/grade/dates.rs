@@ -6,21 +6,7 @@
 use std::fmt;
 
 use super::{Grade, Verdict};
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+use crate::facts::MONTHS;
 
 /// Words that carry no date information ("in July of 1921", "circa 1930 AD").
 const FILLER: [&str; 17] = [

@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 
 use super::fuzz::fuzz_interval;
-use super::steps::{StepOutcome, Steps, next_step};
+use super::steps::{Placement, Steps};
 use super::{CardState, Memory, Phase, Rating, Scheduler, after, after_days, elapsed_days};
 
 /// The 21 default FSRS-6 parameters.
@@ -273,29 +273,14 @@ impl Scheduler for Fsrs {
             sm2: None,
             fuzz_seed: card.fuzz_seed,
         };
-        let (steps, phase) = match card.phase {
-            Phase::New | Phase::Learning => (&self.steps.learning, Phase::Learning),
-            Phase::Relearning => (&self.steps.relearning, Phase::Relearning),
-            Phase::Review => {
-                return match (rating, self.steps.relearning.first()) {
-                    (Rating::Again, Some(&wait)) => CardState {
-                        phase: Phase::Relearning,
-                        step: Some(0),
-                        due: Some(after(at, wait)),
-                        ..next
-                    },
-                    _ => self.scheduled_in_days(card, &next, at),
-                };
-            }
-        };
-        match next_step(steps, card.step.unwrap_or(0), rating) {
-            StepOutcome::Step { step, wait } => CardState {
+        match self.steps.place(card.phase, card.step, rating) {
+            Placement::Step { phase, step, wait } => CardState {
                 phase,
                 step: Some(step),
                 due: Some(after(at, wait)),
                 ..next
             },
-            StepOutcome::Graduate => self.scheduled_in_days(card, &next, at),
+            Placement::Days => self.scheduled_in_days(card, &next, at),
         }
     }
 

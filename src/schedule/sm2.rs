@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::fuzz::fuzz_interval;
-use super::steps::{StepOutcome, Steps, next_step};
+use super::steps::{Placement, Steps};
 use super::{CardState, Phase, Rating, Scheduler, after, after_days};
 
 /// Every card starts with this E-Factor.
@@ -182,32 +182,22 @@ impl Scheduler for Sm2 {
             due: None,
             fuzz_seed: card.fuzz_seed,
         };
-        let (steps, phase) = match card.phase {
-            Phase::New | Phase::Learning => (&self.steps.learning, Phase::Learning),
-            Phase::Relearning => (&self.steps.relearning, Phase::Relearning),
-            Phase::Review => {
-                return match (rating, self.steps.relearning.first()) {
-                    // A lapse with relearning steps: the failed repetition resets n and
-                    // lowers EF now; the steps then run as a same-day drill.
-                    (Rating::Again, Some(&wait)) => CardState {
-                        phase: Phase::Relearning,
-                        step: Some(0),
-                        sm2: Some(self.repeat(memory, rating)),
-                        due: Some(after(at, wait)),
-                        ..next
-                    },
-                    _ => self.scheduled_in_days(card, &next, memory, rating, at),
-                };
-            }
-        };
-        match next_step(steps, card.step.unwrap_or(0), rating) {
-            StepOutcome::Step { step, wait } => CardState {
+        match self.steps.place(card.phase, card.step, rating) {
+            Placement::Step { phase, step, wait } => CardState {
                 phase,
                 step: Some(step),
+                // A lapse of a learnt card (the only step a review-phase card can enter):
+                // the failed repetition resets n and lowers EF now; the steps then run as a
+                // same-day drill.
+                sm2: if card.phase == Phase::Review {
+                    Some(self.repeat(memory, rating))
+                } else {
+                    next.sm2
+                },
                 due: Some(after(at, wait)),
                 ..next
             },
-            StepOutcome::Graduate => self.scheduled_in_days(card, &next, memory, rating, at),
+            Placement::Days => self.scheduled_in_days(card, &next, memory, rating, at),
         }
     }
 

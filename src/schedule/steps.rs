@@ -7,8 +7,8 @@
 
 use jiff::SignedDuration;
 
-use super::Rating;
 use super::config::ConfigError;
+use super::{Phase, Rating};
 
 /// The learning steps (new cards) and relearning steps (lapsed cards).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,45 @@ pub enum StepOutcome {
     Step { step: u32, wait: SignedDuration },
     /// Leave the steps: the scheduler picks an interval of whole days.
     Graduate,
+}
+
+/// Where a review leaves a card, for any scheduler: on a (re)learning step, or scheduled in
+/// whole days by the scheduler's own rule (graduating, or reviewing a learnt card).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Step {
+        phase: Phase,
+        step: u32,
+        wait: SignedDuration,
+    },
+    Days,
+}
+
+impl Steps {
+    /// The step machine every scheduler shares: new and learning cards go through the
+    /// learning steps, lapsed ones through the relearning steps; Again on a learnt card
+    /// starts relearning (when there are relearning steps); anything else is scheduled in
+    /// days.
+    pub fn place(&self, phase: Phase, step: Option<u32>, rating: Rating) -> Placement {
+        let (steps, phase) = match phase {
+            Phase::New | Phase::Learning => (&self.learning, Phase::Learning),
+            Phase::Relearning => (&self.relearning, Phase::Relearning),
+            Phase::Review => {
+                return match (rating, self.relearning.first()) {
+                    (Rating::Again, Some(&wait)) => Placement::Step {
+                        phase: Phase::Relearning,
+                        step: 0,
+                        wait,
+                    },
+                    _ => Placement::Days,
+                };
+            }
+        };
+        match next_step(steps, step.unwrap_or(0), rating) {
+            StepOutcome::Step { step, wait } => Placement::Step { phase, step, wait },
+            StepOutcome::Graduate => Placement::Days,
+        }
+    }
 }
 
 /// The outcome of answering `rating` at step index `step` of `steps`.
