@@ -59,11 +59,25 @@ pub enum Command {
     )]
     Extract(ExtractArgs),
 
+    /// What is due now and today in each deck, and when the next card is due
+    #[command(
+        visible_alias = "status",
+        after_help = "Examples:\n  factdrill due\n  factdrill due --json   # e.g. for a shell prompt"
+    )]
+    Due(DueArgs),
+
     /// Show one card's schedule: its history, memory state and next intervals
     #[command(
         after_help = "Examples:\n  factdrill schedule --card oms-first-head\n  factdrill schedule --card oms-first-head --deck oms --json"
     )]
     Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Print the numbers as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

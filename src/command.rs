@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::cli::{CheckArgs, Command, Config, ExtractArgs, ScheduleArgs, StatsArgs, StudyArgs};
+use crate::cli::{
+    CheckArgs, Command, Config, DueArgs, ExtractArgs, ScheduleArgs, StatsArgs, StudyArgs,
+};
 use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
@@ -23,7 +25,40 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
         Command::Stats(args) => stats(&args, config),
         Command::Schedule(args) => schedule(&args, config),
         Command::Extract(args) => extract(&args),
+        Command::Due(args) => due(&args, config),
     }
+}
+
+fn due(args: &DueArgs, config: &Config) -> Result<(), Error> {
+    let store = Store::open(&config.db)?;
+    let now = config.clock.now();
+    let day = Day::containing(now, &config.tz);
+    let decks = store.due_by_deck(now, day.end)?;
+    if args.json {
+        term::print_json(&due_json(&decks, now));
+    } else {
+        term::due(&decks, now, &config.tz);
+    }
+    Ok(())
+}
+
+fn due_json(decks: &[crate::store::DeckDue], now: jiff::Timestamp) -> serde_json::Value {
+    let next = decks.iter().filter_map(|d| d.next_due).min();
+    serde_json::json!({
+        "now": now.to_string(),
+        "due_now": decks.iter().map(|d| d.due_now).sum::<u32>(),
+        "due_today": decks.iter().map(|d| d.due_today).sum::<u32>(),
+        "new": decks.iter().map(|d| d.new).sum::<u32>(),
+        "next_due": next.map(|t| t.to_string()),
+        "decks": decks.iter().map(|d| serde_json::json!({
+            "id": d.key,
+            "name": d.name,
+            "due_now": d.due_now,
+            "due_today": d.due_today,
+            "new": d.new,
+            "next_due": d.next_due.map(|t| t.to_string()),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn extract(args: &ExtractArgs) -> Result<(), Error> {

@@ -78,7 +78,8 @@ fn pick(choices: &[String], typed_norm: &str, strict: bool) -> Option<(usize, bo
         return (i < choices.len()).then_some((i, false));
     }
     if let Ok(n) = typed_norm.parse::<usize>() {
-        return (1..=choices.len()).contains(&n).then_some((n - 1, false));
+        // Lazily: `n - 1` must not be computed for 0.
+        return (1..=choices.len()).contains(&n).then(|| (n - 1, false));
     }
     if strict {
         return None;

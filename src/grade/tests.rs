@@ -530,6 +530,9 @@ fn choices_by_letter_number_or_text() {
     case_choice(answer, &shown, "(b)", Correct);
     case_choice(answer, &shown, "B)", Correct);
     case_choice(answer, &shown, "2", Correct);
+    // Number 0 and numbers past the end pick nothing (0 once overflowed `n - 1`).
+    case_choice(answer, &shown, "0", Wrong);
+    case_choice(answer, &shown, "99", Wrong);
     case_choice(answer, &shown, "Osip Piatnitsky", Correct);
     case_choice(answer, &shown, "osip piatnitsky", Correct);
     case_choice(answer, &shown, "Piatnitsky", Correct);

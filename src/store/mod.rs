@@ -185,6 +185,20 @@ pub struct Activity {
     pub introduced: u32,
 }
 
+/// What one deck has due, for `factdrill due`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckDue {
+    pub key: String,
+    pub name: String,
+    /// Seen cards due at or before now.
+    pub due_now: u32,
+    /// Seen cards due before the end of the study day (including `due_now`).
+    pub due_today: u32,
+    /// Cards never studied.
+    pub new: u32,
+    pub next_due: Option<Timestamp>,
+}
+
 /// Cards by phase (retired cards excluded).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PhaseCounts {
@@ -734,6 +748,46 @@ impl Store {
         self.conn
             .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
             .map_err(self.fail())
+    }
+
+    /// Per deck: cards due now, due before `day_end`, new cards waiting, and the next due
+    /// time, in one grouped query (cheap enough for a shell prompt).
+    pub fn due_by_deck(
+        &self,
+        now: Timestamp,
+        day_end: Timestamp,
+    ) -> Result<Vec<DeckDue>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT deck.key, deck.name,
+                        coalesce(sum(cs.due <= ?1), 0),
+                        coalesce(sum(cs.due < ?2), 0),
+                        coalesce(sum(cs.card_id IS NULL OR cs.phase = 'new'), 0),
+                        min(cs.due)
+                 FROM deck
+                 JOIN card ON card.deck_id = deck.id AND card.retired_at IS NULL
+                 LEFT JOIN card_state AS cs ON cs.card_id = card.id
+                 GROUP BY deck.id
+                 ORDER BY deck.key",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map(
+                params![now.as_millisecond(), day_end.as_millisecond()],
+                |r| {
+                    Ok(DeckDue {
+                        key: r.get(0)?,
+                        name: r.get(1)?,
+                        due_now: r.get(2)?,
+                        due_today: r.get(3)?,
+                        new: r.get(4)?,
+                        next_due: r.get::<_, Option<i64>>(5)?.map(timestamp),
+                    })
+                },
+            )
+            .map_err(self.fail())?;
+        rows.collect::<Result<_, _>>().map_err(self.fail())
     }
 
     /// The earliest due time among active, already-seen cards.

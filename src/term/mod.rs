@@ -225,6 +225,40 @@ pub fn stats(s: &Snapshot) {
     }
 }
 
+/// What is due, per deck, and when the next card comes.
+pub fn due(decks: &[crate::store::DeckDue], now: jiff::Timestamp, tz: &jiff::tz::TimeZone) {
+    if decks.is_empty() {
+        println!("No decks yet: start with `factdrill study decks/oms.yaml`.");
+        return;
+    }
+    let width = decks
+        .iter()
+        .map(|d| d.key.chars().count())
+        .max()
+        .unwrap_or(0);
+    for d in decks {
+        println!(
+            "{BOLD}{:<width$}{BOLD:#}  {} due now, {} today, {} new",
+            safe(&d.key),
+            d.due_now,
+            d.due_today,
+            d.new
+        );
+    }
+    if let Some(next) = decks.iter().filter_map(|d| d.next_due).min() {
+        let wait = next.duration_since(now);
+        let at = next
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string();
+        if wait <= SignedDuration::ZERO {
+            println!("Cards are waiting: `factdrill study`.");
+        } else {
+            println!("Next card due in {} ({at}).", duration(wait));
+        }
+    }
+}
+
 /// A card's schedule, like Anki's card info.
 pub fn card_report(r: &CardReport, tz: &jiff::tz::TimeZone) {
     let h = &r.history;

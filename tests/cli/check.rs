@@ -72,6 +72,7 @@ fn every_command_has_help_with_an_example() {
         vec!["stats", "--help"],
         vec!["schedule", "--help"],
         vec!["extract", "--help"],
+        vec!["due", "--help"],
     ] {
         let out = env.cmd(NOW).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

@@ -322,3 +322,42 @@ fn every_card_kind_can_be_studied() {
     let (stdout, _) = output(&env, &out);
     insta::assert_snapshot!("every_kind", stdout);
 }
+
+#[test]
+fn due_says_what_is_due_per_deck() {
+    let env = Env::new();
+    let out = env.cmd(DAY1).arg("due").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        output(&env, &out).0,
+        "No decks yet: start with `factdrill study decks/oms.yaml`.\n"
+    );
+    // One card graduated (due in 2 days), one failed (due again in 1 minute), one new.
+    let out = env
+        .cmd(DAY1)
+        .args([
+            "study",
+            "tests/fixtures/decks/good-small.yaml",
+            "--new",
+            "2",
+        ])
+        .write_stdin("Berlin\n\nHenk Sneevliet\n\nBerlin\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = env.cmd(DAY1).arg("due").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        output(&env, &out).0,
+        "small  0 due now, 1 today, 1 new\nNext card due in 1m (2026-01-10 09:01).\n"
+    );
+    let out = env
+        .cmd("2026-01-10T09:05:00+01:00")
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["due_now"], 1);
+    assert_eq!(json["decks"][0]["id"], "small");
+    assert_eq!(json["next_due"], "2026-01-10T08:01:00Z");
+}
