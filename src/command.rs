@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::cli::{CheckArgs, Command, Config, ExtractArgs, ScheduleArgs, StatsArgs, StudyArgs};
+use crate::cli::{
+    CheckArgs, Command, Config, DeckOptions, ExtractArgs, ScheduleArgs, StatsArgs, StudyArgs,
+};
 use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
@@ -23,7 +25,35 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
         Command::Stats(args) => stats(&args, config),
         Command::Schedule(args) => schedule(&args, config),
         Command::Extract(args) => extract(&args),
+        Command::Generate(args) => generate(&args.deck, |r| {
+            crate::generate::command::from_facts_file(&args.facts, r)
+        }),
+        Command::Build(args) => generate(&args.deck, |r| {
+            crate::generate::command::from_article(&args.article, r)
+        }),
     }
+}
+
+/// `generate` and `build`: make the deck, write it, say what it holds.
+fn generate(
+    options: &DeckOptions,
+    make: impl FnOnce(
+        &crate::generate::command::Request<'_>,
+    ) -> Result<crate::generate::command::Made, Error>,
+) -> Result<(), Error> {
+    let request = crate::generate::command::Request {
+        options: crate::generate::Options { seed: options.seed },
+        id: options.id.as_deref(),
+        name: options.name.as_deref(),
+        merge: options.merge.as_deref(),
+        adopt: options.adopt,
+    };
+    let made = make(&request)?;
+    term::write_output(options.output.as_deref(), &made.yaml)?;
+    if let Some(path) = &options.output {
+        term::note(&format!("{}: {}", path.display(), made.summary));
+    }
+    Ok(())
 }
 
 fn extract(args: &ExtractArgs) -> Result<(), Error> {

@@ -425,6 +425,7 @@ mod tests {
             explanation: None,
             source: None,
             tags: vec![],
+            generated: None,
             line: 1,
         }
     }

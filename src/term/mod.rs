@@ -96,6 +96,11 @@ pub fn warn(message: &str) {
     eprintln!("factdrill: {WARN}warning:{WARN:#} {}", safe(message));
 }
 
+/// A one-line account of what a command did, on stderr so it never mixes with its output.
+pub fn note(message: &str) {
+    eprintln!("{}", safe(message));
+}
+
 pub fn check_ok(path: &Path, deck: &Deck) {
     println!(
         "{}: {GOOD}ok{GOOD:#}, deck `{}` with {}",

@@ -6,6 +6,7 @@
 
 mod check;
 mod extract;
+mod generate;
 mod schedule;
 mod study;
 
