@@ -87,13 +87,9 @@ fn alias(ix: &Index<'_>, k: &str, a: &Alias) -> Option<Question> {
         return None;
     }
     let first = typeable(&a.aliases)?;
-    let exclude: Vec<String> = ix
-        .people_list
-        .iter()
-        .filter(|p| fold(p) == fold(&a.name) || ix.has_alias(p, first))
-        .cloned()
-        .collect();
-    let wrong = pick(ix, k, distractors::people(ix), &exclude, 3);
+    let mut exclude: Vec<String> = ix.named(first).to_vec();
+    exclude.push(a.name.clone());
+    let wrong = pick(ix, k, distractors::people(ix, k), &exclude, 3);
     Some((
         format!(
             "Which of these people was also known as {}?",

@@ -20,11 +20,16 @@ pub fn pick(
 ) -> Vec<String> {
     let excluded: HashSet<String> = exclude.iter().map(|e| fold(e)).collect();
     let mut seen = HashSet::new();
-    let mut ranked: Vec<(u8, u64, String)> = candidates
-        .into_iter()
-        .filter(|(_, c)| !excluded.contains(&fold(c)) && seen.insert(fold(c)))
-        .map(|(tier, c)| (tier, ix.rank(key, &c), c))
-        .collect();
+    let mut ranked: Vec<(u8, u64, String)> = Vec::new();
+    for (tier, c) in candidates {
+        let folded = fold(&c);
+        if !excluded.contains(&folded) {
+            let rank = ix.rank_folded(key, &folded);
+            if seen.insert(folded) {
+                ranked.push((tier, rank, c));
+            }
+        }
+    }
     ranked.sort();
     ranked.into_iter().take(n).map(|(_, _, c)| c).collect()
 }
@@ -33,25 +38,40 @@ pub fn pick(
 /// first, then other heads, then other people of the facts.
 pub fn people_for(ix: &Index<'_>, h: &Head) -> Vec<(u8, String)> {
     let org = ix.org_key(h.org.as_deref());
-    let mut out: Vec<(u8, String)> = ix
-        .heads()
-        .map(|(_, o)| {
-            let tier = u8::from(!(o.role == h.role && ix.org_key(o.org.as_deref()) == org));
-            (tier, o.person.clone())
+    let key = format!("{}\x1f{org}", h.person);
+    let mut out: Vec<(u8, String)> = window(ix, &key, ix.heads(), POOL)
+        .map(|o| {
+            let same = o.role == h.role && ix.org_key(o.org.as_deref()) == org;
+            (u8::from(!same), o.person.clone())
         })
         .collect();
-    out.extend(ix.people_list.iter().map(|p| (2, p.clone())));
+    out.extend(window(ix, &key, &ix.people_list, POOL).map(|p| (2, p.clone())));
     out
 }
 
+/// How many candidates of a large pool are considered for one question.
+const POOL: usize = 24;
+
+/// At most `n` items of `list`, from a seeded place onwards (wrapping around): distractors
+/// cost the same for a deck of ten facts or ten thousand.
+pub fn window<'l, T>(
+    ix: &Index<'_>,
+    key: &str,
+    list: &'l [T],
+    n: usize,
+) -> impl Iterator<Item = &'l T> {
+    let start = if list.len() > n {
+        (ix.rank(key, "window") % list.len() as u64) as usize
+    } else {
+        0
+    };
+    list[start..].iter().chain(&list[..start]).take(n)
+}
+
 /// Everyone in the facts, heads first.
-pub fn people(ix: &Index<'_>) -> Vec<(u8, String)> {
-    ix.people_list
-        .iter()
-        .map(|p| {
-            let head = ix.heads().any(|(_, h)| fold(&h.person) == fold(p));
-            (u8::from(!head), p.clone())
-        })
+pub fn people(ix: &Index<'_>, key: &str) -> Vec<(u8, String)> {
+    window(ix, key, &ix.people_list, POOL)
+        .map(|p| (u8::from(ix.headships(p).is_empty()), p.clone()))
         .collect()
 }
 
@@ -62,7 +82,9 @@ pub fn places_like(ix: &Index<'_>, place: &str) -> Vec<(u8, String)> {
     } else {
         &ix.places
     };
-    pool.iter().map(|p| (0, p.clone())).collect()
+    window(ix, place, pool, POOL)
+        .map(|p| (0, p.clone()))
+        .collect()
 }
 
 /// Years near `year` (within 4 either side), none of them in `true_years`: the closest first,

@@ -23,7 +23,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::deck::{Card, Id, Kind, Origin};
-use crate::facts::{Body, Fact, Facts, Head, Role, fold};
+use crate::facts::{Body, Dated, Fact, Facts, Head, Role, fold};
 
 pub use merge::{MergeReport, merge};
 pub use write::{Header, to_yaml};
@@ -186,6 +186,18 @@ pub(crate) struct Index<'a> {
     /// Source sentences that mention each folded name (at most 50 each).
     evidence: HashMap<String, Vec<&'a str>>,
     phrases: RefCell<HashMap<String, String>>,
+    // Lookups by folded names, so a deck of 10k facts is made in linear time.
+    heads: Vec<&'a Head>,
+    groups: HashMap<(String, Option<String>, Role), Vec<&'a Head>>,
+    by_person: HashMap<String, Vec<&'a Head>>,
+    aliases_of: HashMap<String, Vec<String>>,
+    named: HashMap<String, Vec<String>>,
+    placed: HashMap<String, Vec<&'a str>>,
+    dates: HashMap<(Option<String>, String), Vec<&'a Dated>>,
+    events: HashMap<String, Vec<&'a Dated>>,
+    surnames: HashMap<String, usize>,
+    /// Non-person names of alias facts and location subjects, for false statements.
+    pub things: Vec<String>,
 }
 
 impl<'a> Index<'a> {
@@ -213,9 +225,20 @@ impl<'a> Index<'a> {
             addresses: Vec::new(),
             evidence: HashMap::new(),
             phrases: RefCell::new(HashMap::new()),
+            heads: Vec::new(),
+            groups: HashMap::new(),
+            by_person: HashMap::new(),
+            aliases_of: HashMap::new(),
+            named: HashMap::new(),
+            placed: HashMap::new(),
+            dates: HashMap::new(),
+            events: HashMap::new(),
+            surnames: HashMap::new(),
+            things: Vec::new(),
         };
         let mut place_seen = HashSet::new();
-        for (_, fact) in &ix.facts {
+        let all: Vec<&'a Fact> = ix.facts.iter().map(|(_, f)| *f).collect();
+        for fact in all {
             match &fact.body {
                 Body::Head(h) if ix.people.insert(fold(&h.person)) => {
                     ix.people_list.push(h.person.clone());
@@ -236,6 +259,7 @@ impl<'a> Index<'a> {
                 }
                 _ => {}
             }
+            ix.lookups(fact, topic);
             if let Some(source) = &fact.source {
                 for name in names(fact, topic) {
                     let slot = ix.evidence.entry(fold(name)).or_default();
@@ -245,7 +269,64 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        for p in &ix.people_list {
+            if let Some(surname) = p.split_whitespace().last() {
+                *ix.surnames.entry(fold(surname)).or_default() += 1;
+            }
+        }
+        let mut seen = HashSet::new();
+        for (_, fact) in &ix.facts {
+            let name = match &fact.body {
+                Body::Alias(a) => &a.name,
+                Body::Location(l) => &l.subject,
+                _ => continue,
+            };
+            if !ix.people.contains(&fold(name)) && seen.insert(fold(name)) {
+                ix.things.push(name.clone());
+            }
+        }
         ix
+    }
+
+    /// Files a fact under the names it can be looked up by.
+    fn lookups(&mut self, fact: &'a Fact, topic: Option<&str>) {
+        match &fact.body {
+            Body::Head(h) => {
+                self.heads.push(h);
+                let group = (
+                    ix_org_key(topic, h.org.as_deref()),
+                    h.region.as_deref().map(fold),
+                    h.role,
+                );
+                self.groups.entry(group).or_default().push(h);
+                self.by_person.entry(fold(&h.person)).or_default().push(h);
+            }
+            Body::Alias(a) => {
+                self.aliases_of
+                    .entry(fold(&a.name))
+                    .or_default()
+                    .extend(a.aliases.iter().cloned());
+                for alias in &a.aliases {
+                    self.named
+                        .entry(fold(alias))
+                        .or_default()
+                        .push(a.name.clone());
+                }
+            }
+            Body::Location(l) => {
+                self.placed
+                    .entry(fold(&l.subject))
+                    .or_default()
+                    .push(&l.place);
+            }
+            Body::Date(d) => {
+                self.dates
+                    .entry((d.subject.as_deref().map(fold), fold(&d.event)))
+                    .or_default()
+                    .push(d);
+                self.events.entry(fold(&d.event)).or_default().push(d);
+            }
+        }
     }
 
     pub fn is_person(&self, name: &str) -> bool {
@@ -278,7 +359,7 @@ impl<'a> Index<'a> {
     }
 
     pub fn org_key(&self, org: Option<&str>) -> String {
-        fold(org.or(self.topic).unwrap_or(""))
+        ix_org_key(self.topic, org)
     }
 
     pub fn is_topic(&self, name: &str) -> bool {
@@ -291,17 +372,42 @@ impl<'a> Index<'a> {
 
     /// Other names of a person or thing, from `alias` facts.
     pub fn aliases(&self, name: &str) -> Vec<String> {
-        let key = fold(name);
-        self.facts
-            .iter()
-            .filter_map(|(_, f)| match &f.body {
-                Body::Alias(a) if fold(&a.name) == key && !key.is_empty() => {
-                    Some(a.aliases.clone())
-                }
-                _ => None,
-            })
-            .flatten()
-            .collect()
+        self.aliases_of
+            .get(&fold(name))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Who or what the facts say is also known as `alias`.
+    pub fn named(&self, alias: &str) -> &[String] {
+        self.named.get(&fold(alias)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Heads with the same organisation, region and role as `h` (itself included).
+    pub fn group(&self, h: &Head) -> &[&'a Head] {
+        let key = (
+            self.org_key(h.org.as_deref()),
+            h.region.as_deref().map(fold),
+            h.role,
+        );
+        self.groups.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every head fact about a person.
+    pub fn headships(&self, person: &str) -> &[&'a Head] {
+        self.by_person.get(&fold(person)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Date facts about this subject and event.
+    pub fn dates_of(&self, subject: Option<&str>, event: &str) -> &[&'a Dated] {
+        self.dates
+            .get(&(subject.map(fold), fold(event)))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Date facts with this event, whatever their subject.
+    pub fn events(&self, event: &str) -> &[&'a Dated] {
+        self.events.get(&fold(event)).map_or(&[], Vec::as_slice)
     }
 
     /// What else counts as naming a person: the surname (when no other person has it) and
@@ -328,11 +434,8 @@ impl<'a> Index<'a> {
         out
     }
 
-    pub fn heads(&self) -> impl Iterator<Item = (&str, &'a Head)> + '_ {
-        self.facts.iter().filter_map(|(id, f)| match &f.body {
-            Body::Head(h) => Some((id.as_str(), h)),
-            _ => None,
-        })
+    pub fn heads(&self) -> &[&'a Head] {
+        &self.heads
     }
 
     /// Whether some fact says `person` had `role` in this organisation and region.
@@ -343,25 +446,16 @@ impl<'a> Index<'a> {
         region: Option<&str>,
         role: Role,
     ) -> bool {
-        let (p, o, r) = (fold(person), self.org_key(org), region.map(fold));
-        self.heads().any(|(_, h)| {
-            fold(&h.person) == p
-                && self.org_key(h.org.as_deref()) == o
-                && h.region.as_deref().map(fold) == r
-                && h.role == role
-        })
+        let key = (self.org_key(org), region.map(fold), role);
+        let p = fold(person);
+        self.groups
+            .get(&key)
+            .is_some_and(|g| g.iter().any(|h| fold(&h.person) == p))
     }
 
     /// Places some fact gives for `subject`.
     pub fn places_of(&self, subject: &str) -> Vec<&'a str> {
-        let key = fold(subject);
-        self.facts
-            .iter()
-            .filter_map(|(_, f)| match &f.body {
-                Body::Location(l) if fold(&l.subject) == key => Some(l.place.as_str()),
-                _ => None,
-            })
-            .collect()
+        self.placed.get(&fold(subject)).cloned().unwrap_or_default()
     }
 
     pub fn has_alias(&self, name: &str, alias: &str) -> bool {
@@ -371,14 +465,23 @@ impl<'a> Index<'a> {
     /// A seeded, stable number for ordering candidates: the same seed, key and text always
     /// give the same number.
     pub fn rank(&self, key: &str, text: &str) -> u64 {
+        self.rank_folded(key, &fold(text))
+    }
+
+    /// `rank` of text already folded.
+    pub fn rank_folded(&self, key: &str, folded: &str) -> u64 {
         let mut h = blake3::Hasher::new();
         h.update(&self.seed.to_le_bytes());
         h.update(key.as_bytes());
         h.update(b"\x1f");
-        h.update(fold(text).as_bytes());
+        h.update(folded.as_bytes());
         let bytes = h.finalize();
         u64::from_le_bytes(bytes.as_bytes()[..8].try_into().unwrap_or([0; 8]))
     }
+}
+
+fn ix_org_key(topic: Option<&str>, org: Option<&str>) -> String {
+    fold(org.or(topic).unwrap_or(""))
 }
 
 /// Every name a fact mentions, for the evidence of "the".

@@ -35,13 +35,13 @@ pub fn cards(ix: &Index<'_>) -> Vec<Card> {
     events.sort_by(|a, b| (a.0.year, a.0.month, a.1).cmp(&(b.0.year, b.0.month, b.1)));
     // Keep each event only if it can be told apart from the one before it.
     let mut kept: Vec<(Point, &str, String)> = Vec::new();
+    let mut texts = std::collections::HashSet::new();
     for e in events {
         let distinct = kept.last().is_none_or(|last| {
             last.0.year < e.0.year
                 || matches!((last.0.month, e.0.month), (Some(a), Some(b)) if a < b)
         });
-        let new_text = !kept.iter().any(|k| fold(&k.2) == fold(&e.2));
-        if distinct && new_text {
+        if distinct && texts.insert(fold(&e.2)) {
             kept.push(e);
         }
     }

@@ -38,17 +38,12 @@ pub struct Who {
 /// it: by order of succession ("the first head"), by years ("from 1933 to 1938", "until
 /// 1933"), else unscoped, with every other person who fits accepted.
 pub fn who(ix: &Index<'_>, h: &Head) -> Who {
-    let org = ix.org_key(h.org.as_deref());
-    let region = h.region.as_deref().map(fold);
+    let person = fold(&h.person);
     let peers: Vec<&Head> = ix
-        .heads()
-        .map(|(_, o)| o)
-        .filter(|o| {
-            o.role == h.role
-                && ix.org_key(o.org.as_deref()) == org
-                && o.region.as_deref().map(fold) == region
-                && fold(&o.person) != fold(&h.person)
-        })
+        .group(h)
+        .iter()
+        .copied()
+        .filter(|o| fold(&o.person) != person)
         .collect();
     let org_np = ix.np(ix.org_name(h.org.as_deref()));
     let place = h
@@ -125,11 +120,11 @@ fn head_reverse(ix: &Index<'_>, fact: &Fact, h: &Head) -> Option<Card> {
     if h.role != Role::Head {
         return None;
     }
-    let person = fold(&h.person);
     let mine: Vec<&Head> = ix
-        .heads()
-        .map(|(_, o)| o)
-        .filter(|o| o.role == Role::Head && fold(&o.person) == person)
+        .headships(&h.person)
+        .iter()
+        .copied()
+        .filter(|o| o.role == Role::Head)
         .collect();
     let org_name = ix.org_name(h.org.as_deref());
     if let Some(region) = &h.region {
@@ -218,12 +213,10 @@ fn date_subject(ix: &Index<'_>, id: &str, fact: &Fact, d: &Dated) -> Option<Card
         ix.aliases(subject)
     };
     // Someone else the facts say did the same thing at a matching time is right too.
-    for (_, other) in &ix.facts {
-        if let Body::Date(o) = &other.body
-            && fold(&o.event) == fold(&d.event)
-            && o.subject
-                .as_deref()
-                .is_some_and(|s| fold(s) != fold(subject))
+    for o in ix.events(&d.event) {
+        if o.subject
+            .as_deref()
+            .is_some_and(|s| fold(s) != fold(subject))
             && (o.when.matches_at(&d.when) || d.when.matches_at(&o.when))
         {
             c.accept.extend(o.subject.clone());
@@ -306,12 +299,9 @@ fn alias(ix: &Index<'_>, id: &str, fact: &Fact, a: &Alias) -> Vec<Card> {
     } else {
         Vec::new()
     };
-    for (_, other) in &ix.facts {
-        if let Body::Alias(o) = &other.body
-            && fold(&o.name) != fold(&a.name)
-            && o.aliases.iter().any(|x| fold(x) == fold(first))
-        {
-            reverse.accept.push(o.name.clone());
+    for other in ix.named(first) {
+        if fold(other) != fold(&a.name) {
+            reverse.accept.push(other.clone());
         }
     }
     vec![forward, reverse]

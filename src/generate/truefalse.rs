@@ -110,15 +110,10 @@ fn alias(ix: &Index<'_>, k: &str, a: &Alias) -> Option<(String, Option<String>)>
         sentence(&format!("{np} was also known as {alias_np}"))
     };
     let pool: Vec<(u8, String)> = if person {
-        distractors::people(ix)
+        distractors::people(ix, k)
     } else {
-        ix.facts
-            .iter()
-            .filter_map(|(_, f)| match &f.body {
-                Body::Alias(o) if !ix.is_person(&o.name) => Some((0, o.name.clone())),
-                Body::Location(l) => Some((1, l.subject.clone())),
-                _ => None,
-            })
+        distractors::window(ix, k, &ix.things, 24)
+            .map(|t| (0, t.clone()))
             .collect()
     };
     let exclude = vec![a.name.clone(), alias.clone()];

@@ -5,7 +5,7 @@
 use super::phrase::{self, year_answer};
 use super::{Index, card, key};
 use crate::deck::{Card, Kind};
-use crate::facts::{Body, Dated, Fact, Head, Role, fold};
+use crate::facts::{Body, Dated, Fact, Head, Role};
 
 pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Option<Card> {
     match &fact.body {
@@ -17,24 +17,9 @@ pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Option<Card> {
 
 /// Every year any fact gives for this subject and event (alternatives included).
 pub fn years_of(ix: &Index<'_>, d: &Dated) -> Vec<u16> {
-    let (subject, event) = (d.subject.as_deref().map(fold), fold(&d.event));
-    ix.facts
+    ix.dates_of(d.subject.as_deref(), &d.event)
         .iter()
-        .filter_map(|(_, f)| match &f.body {
-            Body::Date(o)
-                if fold(&o.event) == event && o.subject.as_deref().map(fold) == subject =>
-            {
-                Some(
-                    o.when
-                        .dates()
-                        .iter()
-                        .map(|x| x.start.year)
-                        .collect::<Vec<_>>(),
-                )
-            }
-            _ => None,
-        })
-        .flatten()
+        .flat_map(|o| o.when.dates().iter().map(|x| x.start.year))
         .collect()
 }
 
@@ -57,14 +42,8 @@ fn date(ix: &Index<'_>, id: &str, fact: &Fact, d: &Dated) -> Card {
     );
     c.accept = d.when.dates().iter().skip(1).map(year_answer).collect();
     // Another fact about the same event with another date answers the question too.
-    let (subject_key, event_key) = (d.subject.as_deref().map(fold), fold(&d.event));
-    for (_, other) in &ix.facts {
-        if let Body::Date(o) = &other.body
-            && fold(&o.event) == event_key
-            && o.subject.as_deref().map(fold) == subject_key
-        {
-            c.accept.extend(o.when.dates().iter().map(year_answer));
-        }
+    for o in ix.dates_of(d.subject.as_deref(), &d.event) {
+        c.accept.extend(o.when.dates().iter().map(year_answer));
     }
     if d.when.dates().len() > 1 {
         let given: Vec<String> = d.when.dates().iter().map(year_answer).collect();
