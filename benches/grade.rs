@@ -85,6 +85,7 @@ fn card(answer: &str) -> Card {
         explanation: None,
         source: None,
         tags: Vec::new(),
+        generated: None,
         line: 1,
     }
 }

@@ -66,6 +66,18 @@ pub enum Command {
     )]
     Due(DueArgs),
 
+    /// Generate a deck of questions from a facts file
+    #[command(
+        after_help = "Examples:\n  factdrill generate decks/oms.facts.yaml -o oms.yaml\n  factdrill generate decks/oms.facts.yaml --merge decks/oms.yaml -o decks/oms.yaml   # keep hand-written and edited cards\n\nQuestion kinds, ids and the merge rules are described in docs/generation.md."
+    )]
+    Generate(GenerateArgs),
+
+    /// Extract an article's facts and generate their deck in one step
+    #[command(
+        after_help = "Example:\n  factdrill build decks/oms.txt -o oms.yaml\n\nThe same as `factdrill extract` followed by `factdrill generate`, without the facts file to curate."
+    )]
+    Build(BuildArgs),
+
     /// Show one card's schedule: its history, memory state and next intervals
     #[command(
         after_help = "Examples:\n  factdrill schedule --card oms-first-head\n  factdrill schedule --card oms-first-head --deck oms --json"
@@ -97,6 +109,60 @@ pub struct ExtractArgs {
     /// Instead of the facts, print precision, recall and F1 per kind against a curated facts file
     #[arg(long, value_name = "GOLD_FILE", conflicts_with_all = ["json"])]
     pub score: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The facts file (docs/facts-format.md)
+    #[arg(value_name = "FACTS_FILE")]
+    pub facts: PathBuf,
+
+    #[command(flatten)]
+    pub deck: DeckOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The article: plain UTF-8 text, e.g. copied from a wiki page
+    #[arg(value_name = "ARTICLE")]
+    pub article: PathBuf,
+
+    #[command(flatten)]
+    pub deck: DeckOptions,
+}
+
+/// What `generate` and `build` share.
+#[derive(Debug, Args)]
+pub struct DeckOptions {
+    /// Write the deck to this file instead of standard output
+    #[arg(short, long, value_name = "DECK_FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Seeds the choice of wrong options and false statements [default: 0]
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+
+    /// The deck's id [default: the merged deck's, else from the facts' topic]
+    #[arg(long, value_name = "ID", value_parser = parse_deck_id)]
+    pub id: Option<String>,
+
+    /// The deck's name [default: the merged deck's, else the facts' topic]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Merge into this deck: keep its hand-written and edited cards and the ids of its
+    /// generated ones, refresh the rest
+    #[arg(long, value_name = "DECK_FILE")]
+    pub merge: Option<PathBuf>,
+
+    /// With --merge: a hand-written card asking the same question as a generated one is
+    /// replaced by it, which keeps the hand-written card's id
+    #[arg(long, requires = "merge")]
+    pub adopt: bool,
+}
+
+fn parse_deck_id(text: &str) -> Result<String, String> {
+    crate::deck::Id::parse(text).map(|id| id.to_string())
 }
 
 #[derive(Debug, Args)]

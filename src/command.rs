@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::cli::{
-    CheckArgs, Command, Config, DueArgs, ExtractArgs, ScheduleArgs, StatsArgs, StudyArgs,
+    CheckArgs, Command, Config, DeckOptions, DueArgs, ExtractArgs, ScheduleArgs, StatsArgs,
+    StudyArgs,
 };
 use crate::day::Day;
 use crate::deck::{self, Deck};
@@ -26,6 +27,12 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
         Command::Schedule(args) => schedule(&args, config),
         Command::Extract(args) => extract(&args),
         Command::Due(args) => due(&args, config),
+        Command::Generate(args) => generate(&args.deck, |r| {
+            crate::generate::command::from_facts_file(&args.facts, r)
+        }),
+        Command::Build(args) => generate(&args.deck, |r| {
+            crate::generate::command::from_article(&args.article, r)
+        }),
     }
 }
 
@@ -38,6 +45,28 @@ fn due(args: &DueArgs, config: &Config) -> Result<(), Error> {
         term::print_json(&due_json(&decks, now));
     } else {
         term::due(&decks, now, &config.tz);
+    }
+    Ok(())
+}
+
+/// `generate` and `build`: make the deck, write it, say what it holds.
+fn generate(
+    options: &DeckOptions,
+    make: impl FnOnce(
+        &crate::generate::command::Request<'_>,
+    ) -> Result<crate::generate::command::Made, Error>,
+) -> Result<(), Error> {
+    let request = crate::generate::command::Request {
+        options: crate::generate::Options { seed: options.seed },
+        id: options.id.as_deref(),
+        name: options.name.as_deref(),
+        merge: options.merge.as_deref(),
+        adopt: options.adopt,
+    };
+    let made = make(&request)?;
+    term::write_output(options.output.as_deref(), &made.yaml)?;
+    if let Some(path) = &options.output {
+        term::note(&format!("{}: {}", path.display(), made.summary));
     }
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod deck;
 pub mod error;
 pub mod extract;
 pub mod facts;
+pub mod generate;
 pub mod grade;
 pub mod schedule;
 pub mod session;

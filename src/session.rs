@@ -456,6 +456,7 @@ mod tests {
             explanation: None,
             source: None,
             tags: vec![],
+            generated: None,
             line: 1,
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Card, Deck, FORMAT_VERSION, Id, Kind};
+use super::{Card, Deck, FORMAT_VERSION, Id, Kind, Origin};
 use crate::error::Error;
 use crate::schedule::config::{MAXIMUM_INTERVAL_RANGE, RETENTION_RANGE};
 use crate::schedule::{Algorithm, ConfigError, SchedulerConfig, parse_steps};
@@ -38,6 +38,7 @@ const CARD_FIELDS: &[&str] = &[
     "explanation",
     "source",
     "tags",
+    "generated",
 ];
 
 /// The longest text a deck field may hold, in characters. A prompt or an answer is a line
@@ -307,6 +308,7 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
     let explanation = explanation.map(|(t, _)| t);
     let source = source.map(|(t, _)| t);
     let tags = tags.into_iter().map(|(t, _)| t).collect();
+    let generated = read_origin(&fields, problems);
 
     if let Some(kind) = kind {
         check_kind(
@@ -340,8 +342,37 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
         explanation,
         source,
         tags,
+        generated,
         line: node.pos.line,
     })
+}
+
+/// `generated: KEY HASH`: the question a generated card was made for and its content hash.
+fn read_origin(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<Origin> {
+    let (text, pos) = fields.text("generated", problems)?;
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(key), Some(hash), None)
+            if Id::parse(key).is_ok() && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Some(Origin {
+                key: key.to_owned(),
+                hash: hash.to_owned(),
+            })
+        }
+        _ => {
+            problems.push(Problem::new(
+                pos,
+                format!(
+                    "`generated` must be a question key and a hex content hash, e.g. \
+                     `head-586a9d77a2.recall-person 7c1e0a9d3b`, found `{}`; delete the line to \
+                     make the card a hand-written one",
+                    crate::term::safe(&text)
+                ),
+            ));
+            None
+        }
+    }
 }
 
 /// The card's kind: as written, or by default `choice` when it has choices, else `recall`.
@@ -754,6 +785,31 @@ cards:
                 "5:13: `prompt` is 10001 characters long; the limit is 10000",
                 "7:18: `accept` is 10001 characters long; the limit is 10000",
             ]
+        );
+    }
+
+    #[test]
+    fn generated_marks_a_card_and_is_checked() {
+        let deck = load_str(
+            "id: d\nname: D\ncards:\n\
+             - {id: a, prompt: p, answer: x, generated: head-586a9d77a2.recall-person 7c1e0a9d3b}\n\
+             - {id: b, prompt: q, answer: y}\n",
+        )
+        .unwrap();
+        let origin = deck.cards[0].generated.as_ref().unwrap();
+        assert_eq!(origin.key, "head-586a9d77a2.recall-person");
+        assert_eq!(origin.hash, "7c1e0a9d3b");
+        assert_eq!(
+            deck.cards[1].generated, None,
+            "cards are hand-written by default"
+        );
+        let found = problems(
+            "id: d\nname: D\ncards:\n  - {id: a, prompt: p, answer: x, generated: by hand}\n",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with("4:46: `generated` must be a question key and a hex content hash"),
+            "{found:?}"
         );
     }
 

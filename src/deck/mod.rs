@@ -135,8 +135,21 @@ pub struct Card {
     /// The sentence of the source document this card was made from.
     pub source: Option<String>,
     pub tags: Vec<String>,
+    /// Set on cards `factdrill generate` wrote: which question they were made for and a hash of
+    /// their content as written, so a later `generate --merge` can tell an untouched generated
+    /// card (refreshed) from one a person edited (kept). `None`: a card written by hand.
+    pub generated: Option<Origin>,
     /// Line of the card in its file, for messages.
     pub line: u32,
+}
+
+/// Where a generated card came from (the card field `generated: KEY HASH`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The generator's stable key for the question (`head-586a9d77a2.recall-person`).
+    pub key: String,
+    /// The hash of the card's content when the generator wrote it.
+    pub hash: String,
 }
 
 /// A deck: named cards plus the settings that apply to them.

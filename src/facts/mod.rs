@@ -10,6 +10,7 @@ use std::fmt;
 
 pub use date::{Date, MONTHS, Point, When};
 pub use load::{load, load_str};
+pub(crate) use write::scalar as yaml_scalar;
 pub use write::{to_json, to_yaml};
 
 /// A facts file: the article's topic and the facts found in it, in article order.

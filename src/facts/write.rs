@@ -139,7 +139,7 @@ fn write_field(out: &mut String, name: &str, value: &Out, indent: &str) {
 }
 
 /// A YAML scalar: plain when YAML reads it back as the same text, double-quoted otherwise.
-fn scalar(t: &str, in_flow: bool) -> String {
+pub(crate) fn scalar(t: &str, in_flow: bool) -> String {
     if plain_ok(t, in_flow) {
         t.to_owned()
     } else {

@@ -108,6 +108,7 @@ fn card(kind: Kind, answer: &str, accept: &[&str], choices: &[&str]) -> Card {
         explanation: None,
         source: None,
         tags: Vec::new(),
+        generated: None,
         line: 1,
     }
 }

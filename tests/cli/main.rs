@@ -6,6 +6,7 @@
 
 mod check;
 mod extract;
+mod generate;
 mod reliability;
 mod schedule;
 mod study;

@@ -1,0 +1,403 @@
+//! Tests of the generator over the curated OMS facts and small hand-made fact sets: the deck
+//! loads, ids are stable, the quality gates hold, merges keep what people wrote.
+
+use std::collections::{HashMap, HashSet};
+
+use super::*;
+use crate::deck::load_str;
+use crate::facts::{self, Facts};
+
+fn oms() -> Facts {
+    facts::load(std::path::Path::new("decks/oms.facts.yaml")).expect("the curated OMS facts")
+}
+
+fn facts(text: &str) -> Facts {
+    facts::load_str(text).expect("valid facts")
+}
+
+fn make(facts: &Facts) -> Vec<Card> {
+    generate(facts, &Options::default())
+}
+
+fn keys(cards: &[Card]) -> Vec<String> {
+    cards.iter().map(|c| c.id.to_string()).collect()
+}
+
+fn by_prompt<'c>(cards: &'c [Card], prompt: &str) -> &'c Card {
+    cards
+        .iter()
+        .find(|c| c.prompt == prompt)
+        .unwrap_or_else(|| panic!("no card asks {prompt:?}"))
+}
+
+/// Loads what the writer writes and compares it with what was written.
+#[track_caller]
+fn round_trip(cards: &[Card]) -> Deck {
+    let yaml = to_yaml(&Header::new("t".into(), "T".into()), cards);
+    let deck = load_str(&yaml).unwrap_or_else(|p| panic!("{p:?}\n{yaml}"));
+    assert_eq!(deck.cards.len(), cards.len());
+    for (loaded, made) in deck.cards.iter().zip(cards) {
+        assert_eq!(
+            Card {
+                line: 0,
+                ..loaded.clone()
+            },
+            *made
+        );
+    }
+    deck
+}
+
+use crate::deck::Deck;
+
+#[test]
+fn the_oms_deck_loads_back_and_has_every_kind() {
+    let cards = make(&oms());
+    round_trip(&cards);
+    let kinds: HashSet<Kind> = cards.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert!(cards.len() > 80);
+}
+
+#[test]
+fn every_fact_gets_a_card() {
+    let facts = oms();
+    let cards = make(&facts);
+    let ix = Index::new(&facts, 0);
+    for (id, _) in &ix.facts {
+        assert!(
+            cards
+                .iter()
+                .any(|c| c.id.as_str().starts_with(&format!("{id}."))),
+            "no card for {id}"
+        );
+    }
+}
+
+#[test]
+fn ids_survive_rewording_reordering_and_new_facts() {
+    let base = oms();
+    let before = keys(&make(&base));
+
+    // Rewording what is not a fact's identity: a source sentence, a year, an order.
+    let mut reworded = base.clone();
+    for fact in &mut reworded.facts {
+        if let Some(source) = &mut fact.source {
+            source.sentence = source.sentence.replace("OMS", "O.M.S.");
+        }
+        if let Body::Head(h) = &mut fact.body
+            && h.region.as_deref() == Some("Austria")
+        {
+            h.from = Some(facts::When::parse("1922").unwrap());
+        }
+    }
+    let after = make(&reworded);
+    let mut a = keys(&after);
+    let mut b = before.clone();
+    a.sort();
+    b.sort();
+    let (sa, sb): (HashSet<&String>, HashSet<&String>) = (a.iter().collect(), b.iter().collect());
+    let new: Vec<&&String> = sa.difference(&sb).collect();
+    assert!(sb.is_subset(&sa), "lost: {:?}", sb.difference(&sa));
+    // The one new question is the year the Austrian head began, which the facts now give.
+    assert_eq!(new, [&&"head-c3db1a498f.year".to_owned()]);
+    assert_ne!(after, make(&base), "but the content did change");
+
+    // Reordering the facts.
+    let mut reordered = base.clone();
+    reordered.facts.reverse();
+    let mut r = keys(&make(&reordered));
+    r.sort();
+    assert_eq!(r, b);
+
+    // Adding facts (of every kind but dates, which can regroup ordering cards) keeps every key.
+    let mut more = base.clone();
+    more.facts.extend(
+        facts(
+            "facts:\n\
+             - {kind: head, person: Ann Berg, org: OMS, region: Norway}\n\
+             - {kind: location, subject: Ann Berg's office, place: Oslo}\n\
+             - {kind: alias, name: Ann Berg, aliases: [Anna]}\n",
+        )
+        .facts,
+    );
+    let grown: HashSet<String> = keys(&make(&more)).into_iter().collect();
+    for key in &before {
+        assert!(grown.contains(key), "{key} was lost");
+    }
+}
+
+#[test]
+fn ordering_ids_come_from_their_facts() {
+    let cards = make(&oms());
+    let orderings: Vec<&Card> = cards.iter().filter(|c| c.kind == Kind::Ordering).collect();
+    assert!(!orderings.is_empty());
+    for c in &orderings {
+        assert!(c.id.as_str().starts_with("ordering-"));
+        assert!((3..=5).contains(&c.choices.len()), "{c:?}");
+    }
+    let mut reversed = oms();
+    reversed.facts.reverse();
+    let again: Vec<Card> = make(&reversed)
+        .into_iter()
+        .filter(|c| c.kind == Kind::Ordering)
+        .collect();
+    let ids = |cs: &[&Card]| cs.iter().map(|c| c.id.to_string()).collect::<HashSet<_>>();
+    assert_eq!(ids(&orderings), ids(&again.iter().collect::<Vec<_>>()));
+}
+
+#[test]
+fn quality_gates_hold_on_the_oms_deck() {
+    let cards = make(&oms());
+    let mut prompts = HashSet::new();
+    for c in &cards {
+        assert!(
+            prompts.insert(fold(&c.prompt)),
+            "duplicate prompt {:?}",
+            c.prompt
+        );
+        assert!(!gives_away(c), "{:?} gives away {:?}", c.prompt, c.answer);
+        assert!(
+            !c.accept.iter().any(|a| fold(a) == fold(&c.answer)),
+            "{c:?} accepts its own answer twice"
+        );
+        assert!(c.generated.is_some());
+    }
+}
+
+#[test]
+fn generation_is_deterministic_for_a_seed() {
+    let f = oms();
+    let one = generate(&f, &Options { seed: 5 });
+    assert_eq!(one, generate(&f, &Options { seed: 5 }));
+    let other = generate(&f, &Options { seed: 6 });
+    assert_eq!(
+        keys(&one),
+        keys(&other),
+        "the seed never changes which cards exist"
+    );
+    assert_ne!(one, other, "but it does change the distractors");
+}
+
+#[test]
+fn templates_read_as_english() {
+    let cards = make(&oms());
+    for prompt in [
+        "Who headed the OMS in the Netherlands?",
+        "Where did Henk Sneevliet head the OMS?",
+        "Who was the first head of the OMS?",
+        "Who was the second head of the OMS in Germany?",
+        "Who headed the OMS in the United States from 1933 to 1938?",
+        "Who headed radio communications?",
+        "What did David Glazer head?",
+        "Where was Hotel Lux?",
+        "In May 1927, who raided ARCOS in London?",
+        "In what year was the OMS founded at the Third Congress of the Comintern?",
+        "In what year did Victor Serge die?",
+        "During which years did the OMS exist?",
+        "Who was also known as Moskvin?",
+        "What was the address of the OMS international headquarters?",
+        "In the Netherlands, the head was ___.",
+    ] {
+        by_prompt(&cards, prompt);
+    }
+}
+
+#[test]
+fn uncertain_dates_accept_every_alternative_and_stay_out_of_orderings() {
+    let cards = make(&oms());
+    let fold_card = by_prompt(
+        &cards,
+        "In what year did the OMS begin to fold into the OGPU with Trilisser's appointment?",
+    );
+    assert_eq!(fold_card.answer, "1935");
+    assert_eq!(fold_card.accept, vec!["1937"]);
+    for c in cards.iter().filter(|c| c.kind == Kind::Ordering) {
+        assert!(!c.choices.iter().any(|i| i.contains("fold into the OGPU")));
+    }
+}
+
+const GERMANY: &str = "topic: ABC\nfacts:\n\
+    - {kind: head, person: Ann Berg, org: ABC, region: Germany}\n\
+    - {kind: head, person: Bo Dahl, org: ABC, region: Germany}\n\
+    - {kind: head, person: Cy Ek, org: ABC, region: Germany, from: 1933, to: 1938}\n\
+    - {kind: head, person: Di Fors, org: ABC, region: France}\n\
+    - {kind: head, person: Ed Gran, org: ABC, region: Spain}\n\
+    - {kind: head, person: Flo Hed, org: ABC, region: Italy}\n";
+
+#[test]
+fn ambiguous_questions_accept_every_answer_or_are_scoped() {
+    let cards = make(&facts(GERMANY));
+    let ann = by_prompt(&cards, "Who headed the ABC in Germany?");
+    assert_eq!(ann.answer, "Ann Berg");
+    assert!(ann.accept.contains(&"Bo Dahl".to_owned()), "{ann:?}");
+    let cy = by_prompt(&cards, "Who headed the ABC in Germany from 1933 to 1938?");
+    assert_eq!(cy.answer, "Cy Ek");
+    assert!(
+        !cy.accept
+            .iter()
+            .any(|a| a.contains("Berg") || a.contains("Dahl"))
+    );
+}
+
+#[test]
+fn distractors_and_false_statements_are_never_true() {
+    for seed in 0..20 {
+        let cards = generate(&facts(GERMANY), &Options { seed });
+        let germans = ["Ann Berg", "Bo Dahl", "Cy Ek"];
+        for c in &cards {
+            let germany = c.prompt.contains("in Germany");
+            if c.kind == Kind::Choice && germany {
+                let wrong: Vec<&String> = c.choices.iter().filter(|x| **x != c.answer).collect();
+                assert!(!wrong.is_empty());
+                assert!(
+                    !wrong.iter().any(|w| germans.contains(&w.as_str())),
+                    "seed {seed}: {c:?}"
+                );
+            }
+            if c.kind == Kind::TrueFalse && c.answer == "false" && c.prompt.ends_with("in Germany.")
+            {
+                assert!(!germans.iter().any(|g| c.prompt.starts_with(g)), "{c:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn year_distractors_are_near_and_never_true() {
+    let cards = make(&oms());
+    for c in cards
+        .iter()
+        .filter(|c| c.kind == Kind::Choice && c.prompt.contains("which of these years"))
+    {
+        let year: i32 = c.answer.parse().unwrap();
+        for choice in &c.choices {
+            let y: i32 = choice.parse().unwrap();
+            assert!((y - year).abs() <= 4, "{c:?}");
+        }
+        assert_eq!(c.choices.iter().filter(|x| **x == c.answer).count(), 1);
+    }
+}
+
+#[test]
+fn deck_identity_comes_from_the_topic() {
+    assert_eq!(
+        deck_identity(Some("OMS"), "x"),
+        ("oms".into(), "OMS".into())
+    );
+    assert_eq!(
+        deck_identity(Some("Royal Society"), "x"),
+        ("royal-society".into(), "Royal Society".into())
+    );
+    assert_eq!(
+        deck_identity(None, "notes"),
+        ("notes".into(), "notes".into())
+    );
+    assert_eq!(deck_identity(Some("Ω"), "x").0, "o");
+}
+
+// ------------------------------------------------------------------------------ merging
+
+fn hand(id: &str, kind: Kind, prompt: &str, answer: &str, source: &str) -> Card {
+    let mut c = card(id, kind, prompt.into(), answer.into(), None);
+    c.source = Some(source.into());
+    c
+}
+
+#[test]
+fn merge_refreshes_untouched_cards_and_keeps_edited_and_hand_written_ones() {
+    let f = facts(GERMANY);
+    let old = make(&f);
+    let mut existing = old.clone();
+    // A person edits one generated card and writes one of their own.
+    existing[0].prompt = "Name the ABC's head in Germany (any of them).".into();
+    let mine = hand("my-own", Kind::Recall, "Who wrote this?", "Me", "A note.");
+    existing.push(mine.clone());
+    // The facts change: a source-free reword is not possible here, so change a year.
+    let mut changed = f.clone();
+    if let Body::Head(h) = &mut changed.facts[2].body {
+        h.to = Some(facts::When::parse("1939").unwrap());
+    }
+    let (merged, report) = merge(&existing, make(&changed), false);
+    assert_eq!(merged[0], existing[0], "an edited card is kept as it is");
+    assert!(merged.contains(&mine), "a hand-written card is kept");
+    assert_eq!(report.edited, 1);
+    assert_eq!(report.hand, 1);
+    assert_eq!(report.added, 0);
+    assert!(
+        merged
+            .iter()
+            .any(|c| c.prompt == "Who headed the ABC in Germany from 1933 to 1939?"),
+        "generated cards are refreshed"
+    );
+    assert_eq!(merged.len(), existing.len());
+    let ids: HashSet<String> = keys(&merged).into_iter().collect();
+    assert_eq!(ids, keys(&existing).into_iter().collect::<HashSet<_>>());
+    round_trip(&merged);
+    // Merging the result again changes nothing.
+    let (again, r2) = merge(&merged, make(&changed), false);
+    assert_eq!(again, merged);
+    assert_eq!(r2.added, 0);
+}
+
+#[test]
+fn merge_drops_questions_whose_facts_are_gone() {
+    let f = facts(GERMANY);
+    let existing = make(&f);
+    let mut fewer = f.clone();
+    fewer.facts.truncate(5);
+    let (merged, report) = merge(&existing, make(&fewer), false);
+    assert!(report.dropped > 0);
+    assert!(!merged.iter().any(|c| c.prompt.contains("Flo Hed")));
+}
+
+#[test]
+fn hand_written_cards_asking_a_generated_question_keep_their_id_when_adopted() {
+    let f = facts(
+        "topic: ABC\nfacts:\n\
+         - kind: head\n  person: Ann Berg\n  org: ABC\n  region: Norway\n  \
+           source: {sentence: In Norway the head was Ann Berg., span: [0, 10]}\n",
+    );
+    let mine = hand(
+        "league-norway",
+        Kind::Recall,
+        "Who led the ABC's Norwegian branch?",
+        "Ann Berg",
+        "In Norway the head was Ann Berg.",
+    );
+    let (kept, report) = merge(std::slice::from_ref(&mine), make(&f), false);
+    assert_eq!(kept[0], mine, "without --adopt the hand-written card stays");
+    assert_eq!(report.covered, 1);
+    assert!(
+        !kept
+            .iter()
+            .any(|c| c.prompt == "Who headed the ABC in Norway?")
+    );
+
+    let (adopted, report) = merge(std::slice::from_ref(&mine), make(&f), true);
+    assert_eq!(adopted[0].id.as_str(), "league-norway");
+    assert_eq!(adopted[0].prompt, "Who headed the ABC in Norway?");
+    let origin = adopted[0].generated.as_ref().unwrap();
+    assert!(origin.key.ends_with(".recall-person"), "{origin:?}");
+    assert_eq!(report.adopted.len(), 1);
+    // From then on it is a generated card like any other: refreshed, id kept.
+    let (again, _) = merge(&adopted, make(&f), false);
+    assert_eq!(again, adopted);
+}
+
+#[test]
+fn content_hash_ignores_id_and_position_but_not_content() {
+    let cards = make(&oms());
+    let mut c = cards[0].clone();
+    let h = content_hash(&c);
+    c.id = Id::parse("another").unwrap();
+    c.line = 99;
+    assert_eq!(content_hash(&c), h);
+    c.prompt.push('!');
+    assert_ne!(content_hash(&c), h);
+    let counts: HashMap<Kind, usize> = cards.iter().fold(HashMap::new(), |mut m, c| {
+        *m.entry(c.kind).or_default() += 1;
+        m
+    });
+    assert!(counts.values().all(|n| *n > 0));
+}

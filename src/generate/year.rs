@@ -1,0 +1,99 @@
+//! `year` cards: "In what year ...?" for events, "During which years ...?" for spans, and the
+//! years a head's term began or ended. Answers are YYYY or YYYY-YYYY (the grader accepts a
+//! fuller date of the right year); every alternative of an uncertain date is accepted.
+
+use super::phrase::{self, year_answer};
+use super::{Index, card, key};
+use crate::deck::{Card, Kind};
+use crate::facts::{Body, Dated, Fact, Head, Role};
+
+pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Option<Card> {
+    match &fact.body {
+        Body::Date(d) => Some(date(ix, id, fact, d)),
+        Body::Head(h) => head(ix, id, fact, h),
+        _ => None,
+    }
+}
+
+/// Every year any fact gives for this subject and event (alternatives included).
+pub fn years_of(ix: &Index<'_>, d: &Dated) -> Vec<u16> {
+    ix.dates_of(d.subject.as_deref(), &d.event)
+        .iter()
+        .flat_map(|o| o.when.dates().iter().map(|x| x.start.year))
+        .collect()
+}
+
+fn date(ix: &Index<'_>, id: &str, fact: &Fact, d: &Dated) -> Card {
+    let subject = d.subject.as_deref().map(|s| ix.np(s));
+    let event = phrase::event(&d.event, d.subject.as_deref());
+    let tail = event.question(subject.as_deref().unwrap_or(""));
+    let first = d.when.first();
+    let prompt = if phrase::is_span(&first) {
+        format!("During which years {tail}?")
+    } else {
+        format!("In what year {tail}?")
+    };
+    let mut c = card(
+        &key(id, "year"),
+        Kind::Year,
+        prompt,
+        year_answer(&first),
+        Some(fact),
+    );
+    c.accept = d.when.dates().iter().skip(1).map(year_answer).collect();
+    // Another fact about the same event with another date answers the question too.
+    for o in ix.dates_of(d.subject.as_deref(), &d.event) {
+        c.accept.extend(o.when.dates().iter().map(year_answer));
+    }
+    if d.when.dates().len() > 1 {
+        let given: Vec<String> = d.when.dates().iter().map(year_answer).collect();
+        c.explanation = Some(format!(
+            "The sources disagree: they give {}; each is accepted.",
+            given.join(" or ")
+        ));
+    }
+    c
+}
+
+/// "During which years did X head the OMS in the United States?", "In what year did X become
+/// head of the OMS?", "Until what year did X head the OMS?".
+fn head(ix: &Index<'_>, id: &str, fact: &Fact, h: &Head) -> Option<Card> {
+    if h.role != Role::Head {
+        return None;
+    }
+    let org = ix.np(ix.org_name(h.org.as_deref()));
+    let place = h
+        .region
+        .as_deref()
+        .map(|r| format!(" in {}", ix.np(r)))
+        .unwrap_or_default();
+    let (prompt, answer) = match (&h.from, &h.to) {
+        (Some(from), Some(to)) => {
+            let (a, b) = (from.first().start.year, to.first().start.year);
+            (
+                format!("During which years did {} head {org}{place}?", h.person),
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                },
+            )
+        }
+        (Some(from), None) => (
+            format!("In what year did {} become head of {org}{place}?", h.person),
+            from.first().start.year.to_string(),
+        ),
+        (None, Some(to)) => (
+            format!("Until what year did {} head {org}{place}?", h.person),
+            to.first().start.year.to_string(),
+        ),
+        (None, None) => return None,
+    };
+    Some(card(
+        &key(id, "year"),
+        Kind::Year,
+        prompt,
+        answer,
+        Some(fact),
+    ))
+}

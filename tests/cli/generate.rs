@@ -1,0 +1,231 @@
+//! `factdrill generate` and `build`: facts (or an article) -> a deck that `check` accepts; the
+//! shipped deck is exactly what the documented command makes; a learner's history survives
+//! regeneration.
+
+use crate::{Env, output, root};
+
+const DAY1: &str = "2026-01-10T09:00:00+01:00";
+const DAY2: &str = "2026-01-11T09:00:00+01:00";
+
+fn run_ok(env: &Env, now: &str, args: &[&str]) -> String {
+    let out = env.cmd(now).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    output(env, &out).0
+}
+
+#[test]
+fn the_shipped_deck_is_what_the_documented_command_makes() {
+    let env = Env::new();
+    let shipped = std::fs::read_to_string(root().join("decks/oms.yaml")).unwrap();
+    // As the README documents it: regenerate over itself ...
+    let again = run_ok(
+        &env,
+        DAY1,
+        &[
+            "generate",
+            "decks/oms.facts.yaml",
+            "--merge",
+            "decks/oms.yaml",
+        ],
+    );
+    assert!(
+        again == shipped,
+        "decks/oms.yaml drifted from its facts; regenerate it"
+    );
+    // ... and how it was first made, from the hand-written deck, whose matching cards gave
+    // their ids to the generated ones.
+    let first = run_ok(
+        &env,
+        DAY1,
+        &[
+            "generate",
+            "decks/oms.facts.yaml",
+            "--merge",
+            "tests/fixtures/decks/oms-hand.yaml",
+            "--adopt",
+        ],
+    );
+    assert!(
+        first == shipped,
+        "the first generation differs from decks/oms.yaml"
+    );
+    let deck = factdrill::deck::load_str(&shipped).unwrap();
+    for id in [
+        "oms-first-head",
+        "oms-netherlands-head",
+        "oms-founding-year",
+    ] {
+        let card = deck.card(id).unwrap_or_else(|| panic!("{id} was lost"));
+        assert!(card.generated.is_some(), "{id} was adopted");
+    }
+    assert!(
+        deck.card("oms-uk-agent")
+            .is_some_and(|c| c.generated.is_none())
+    );
+}
+
+#[test]
+fn generate_and_build_write_decks_that_check() {
+    let env = Env::new();
+    for (command, input) in [
+        ("generate", "decks/oms.facts.yaml"),
+        ("build", "decks/oms.txt"),
+        (
+            "generate",
+            "tests/fixtures/articles/royal-society.facts.yaml",
+        ),
+    ] {
+        if !root().join(input).exists() {
+            continue;
+        }
+        let deck = env.dir.path().join(format!("{command}.yaml"));
+        let out = env
+            .cmd(DAY1)
+            .args([command, input, "-o"])
+            .arg(&deck)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let (_, stderr) = output(&env, &out);
+        assert!(stderr.contains(" cards ("), "{stderr}");
+        let out = env.cmd(DAY1).arg("check").arg(&deck).output().unwrap();
+        assert!(out.status.success(), "{command} {input}: {out:?}");
+        let text = std::fs::read_to_string(&deck).unwrap();
+        assert!(factdrill::deck::load_str(&text).is_ok());
+    }
+    let text = run_ok(
+        &env,
+        DAY1,
+        &[
+            "generate",
+            "decks/oms.facts.yaml",
+            "--id",
+            "mine",
+            "--name",
+            "My OMS",
+        ],
+    );
+    assert!(
+        text.contains("\nid: mine\nname: My OMS\n"),
+        "{}",
+        &text[..400]
+    );
+    let (stdout, _) = output(
+        &env,
+        &env.cmd(DAY1)
+            .args(["generate", "decks/oms.facts.yaml"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        stdout.contains("\nid: oms\nname: OMS\n"),
+        "the topic names the deck"
+    );
+}
+
+#[test]
+fn history_survives_regeneration_with_new_wording() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let facts = dir.join("oms.facts.yaml");
+    let deck = dir.join("oms.yaml");
+    let original = std::fs::read_to_string(root().join("decks/oms.facts.yaml")).unwrap();
+    std::fs::write(&facts, &original).unwrap();
+    let generate = |extra: &[&str]| {
+        let out = env
+            .cmd(DAY1)
+            .arg("generate")
+            .arg(&facts)
+            .arg("-o")
+            .arg(&deck)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    generate(&[]);
+    let first = factdrill::deck::load(&deck).unwrap();
+    let card = first.cards[0].clone();
+    // Day 1: answer the first card (whatever it asks, its answer is right).
+    let out = env
+        .cmd(DAY1)
+        .arg("study")
+        .arg(&deck)
+        .args(["--new", "1"])
+        .write_stdin(format!("{}\n\n", card.answer))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+
+    // The curator rewords the sentence the card quotes; the fact's identity is unchanged.
+    let sentence = card
+        .source
+        .clone()
+        .expect("generated cards quote their source");
+    let reworded = sentence.replace("was", "has been described as");
+    assert_ne!(sentence, reworded);
+    let edited = original.replace(
+        &format!("sentence: \"{}\"", sentence.replace('"', "\\\"")),
+        &format!("sentence: \"{}\"", reworded.replace('"', "\\\"")),
+    );
+    assert_ne!(edited, original, "the sentence was found in the facts file");
+    std::fs::write(&facts, edited).unwrap();
+    let merge = deck.to_string_lossy().into_owned();
+    generate(&["--merge", &merge]);
+    let second = factdrill::deck::load(&deck).unwrap();
+    let after = second
+        .card(card.id.as_str())
+        .expect("the card keeps its id");
+    assert_eq!(
+        after.source.as_deref(),
+        Some(reworded.as_str()),
+        "and its new wording"
+    );
+
+    // Day 2: the card comes back and its history is intact.
+    let out = env
+        .cmd(DAY2)
+        .arg("study")
+        .arg(&deck)
+        .args(["--new", "0"])
+        .write_stdin(format!("{}\n\n", card.answer))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = env
+        .cmd(DAY2)
+        .args(["schedule", "--json", "--card", card.id.as_str()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["reviews"].as_array().unwrap().len(), 2, "{json}");
+}
+
+#[test]
+fn generate_help_and_usage_errors() {
+    let env = Env::new();
+    for args in [vec!["generate", "--help"], vec!["build", "--help"]] {
+        let stdout = run_ok(&env, DAY1, &args);
+        assert!(stdout.contains("Example"), "{stdout}");
+        insta::assert_snapshot!(format!("help_{}", args.join("_").replace("--", "")), stdout);
+    }
+    let out = env
+        .cmd(DAY1)
+        .args(["generate", "decks/oms.facts.yaml", "--adopt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--adopt needs --merge");
+    let out = env
+        .cmd(DAY1)
+        .args(["generate", "decks/oms.facts.yaml", "--id", "bad id"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = env
+        .cmd(DAY1)
+        .args(["generate", "decks/oms.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "an article is not a facts file");
+}
