@@ -282,7 +282,18 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
         }
         None
     } else {
-        fields.required_text("answer", &what, problems)
+        let answer = fields.required_text("answer", &what, problems);
+        // Grading folds away punctuation, symbols and what it cannot transliterate, so an
+        // answer must keep something after that folding, or it could never be typed.
+        if let Some((text, pos)) = &answer
+            && crate::grade::normalize(text).is_empty()
+        {
+            problems.push(Problem::new(
+                *pos,
+                format!("the answer of {what} has no letter or digit to type"),
+            ));
+        }
+        answer
     };
     let accept = fields.text_list("accept", problems);
     let choices = read_options(&fields, kind, &what, problems);
@@ -769,6 +780,14 @@ cards:
                 "7:58: card `o` is an ordering card: list its `items` in the right order instead of an `answer`",
                 "8:33: only ordering cards have `items`; use `choices` or `kind: ordering`",
             ]
+        );
+    }
+
+    #[test]
+    fn an_answer_needs_a_letter_or_digit() {
+        assert_eq!(
+            problems("id: d\nname: D\ncards:\n  - {id: a, prompt: p, answer: \"?!\"}\n"),
+            vec!["4:32: the answer of card `a` has no letter or digit to type"]
         );
     }
 
