@@ -50,7 +50,9 @@ pub enum Command {
     Check(CheckArgs),
 
     /// Show a summary of your progress
-    #[command(after_help = "Examples:\n  factdrill stats\n  factdrill stats --json")]
+    #[command(
+        after_help = "Examples:\n  factdrill stats\n  factdrill stats --deck oms --days 90\n  factdrill stats --json\n\nEach number is defined in docs/statistics.md."
+    )]
     Stats(StatsArgs),
 
     /// Extract facts (heads, dates, places, aliases) from an encyclopedia-style article
@@ -142,9 +144,22 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Print the numbers as JSON
+    /// Only this deck (its id)
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Days in the reviews-per-day chart
+    #[arg(long, value_name = "N", default_value_t = crate::stats::progress::DEFAULT_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+
+    /// Print every number behind every chart as JSON
     #[arg(long)]
     pub json: bool,
+
+    /// Draw charts with ASCII characters only
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 /// Where "now" comes from: the system clock, or a pinned instant (`FACTDRILL_NOW`) so tests
@@ -173,6 +188,8 @@ pub struct Config {
     pub tz: TimeZone,
     /// Seeds the order of choices.
     pub seed: u64,
+    /// The terminal can show Unicode (box and block characters in charts).
+    pub unicode: bool,
 }
 
 impl Config {
@@ -203,8 +220,30 @@ impl Config {
             clock,
             tz,
             seed,
+            unicode: unicode_terminal(std::env::var("TERM").ok().as_deref(), locale().as_deref()),
         })
     }
+}
+
+/// The locale that decides the character set, as C programs find it: the first non-empty
+/// of `LC_ALL`, `LC_CTYPE`, `LANG`.
+fn locale() -> Option<String> {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|v| !v.is_empty())
+}
+
+/// Whether charts may use Unicode: not on a `dumb` terminal, and only when the locale says
+/// UTF-8 (no locale at all, as in `env -i`, means the C locale: ASCII).
+fn unicode_terminal(term: Option<&str>, locale: Option<&str>) -> bool {
+    if term == Some("dumb") {
+        return false;
+    }
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
 }
 
 /// An RFC 3339 time with its offset, which becomes the time zone.
@@ -247,6 +286,19 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn charts_use_unicode_only_on_a_utf8_terminal() {
+        assert!(unicode_terminal(
+            Some("xterm-256color"),
+            Some("en_GB.UTF-8")
+        ));
+        assert!(unicode_terminal(None, Some("C.utf8")));
+        assert!(!unicode_terminal(Some("dumb"), Some("en_GB.UTF-8")));
+        assert!(!unicode_terminal(Some("xterm"), Some("C")));
+        assert!(!unicode_terminal(Some("xterm"), Some("POSIX")));
+        assert!(!unicode_terminal(Some("xterm"), None));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::grade::{GradeOptions, Grader};
 use crate::schedule::{Algorithm, Scheduler, SchedulerConfig};
 use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
-use crate::stats::{CardReport, Snapshot};
+use crate::stats::{CardReport, Report};
 use crate::store::{NewReview, Store};
 use crate::term;
 
@@ -244,11 +244,41 @@ fn known_decks(store: &Store) -> Result<Vec<Deck>, Error> {
 fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
     let store = Store::open(&config.db)?;
     let now = config.clock.now();
-    let snapshot = Snapshot::collect(&store, now, &config.tz)?;
+    if let Some(deck) = &args.deck
+        && !store.known_decks()?.iter().any(|d| &d.key == deck)
+    {
+        return Err(Error::UnknownDeck { deck: deck.clone() });
+    }
+    let options = crate::stats::Options {
+        deck: args.deck.as_deref(),
+        days: args.days,
+        now,
+        tz: &config.tz,
+    };
+    let report = Report::collect(&store, &options, deck_scheduler)?;
     if args.json {
-        term::print_json(&snapshot.to_json());
+        term::print_json(&report.to_json());
     } else {
-        term::stats(&snapshot);
+        let charset = if args.ascii || !config.unicode {
+            term::chart::Charset::Ascii
+        } else {
+            term::chart::Charset::Unicode
+        };
+        term::report(&report, charset);
     }
     Ok(())
+}
+
+/// The scheduler a deck's file asks for, to replay its log for statistics; the default
+/// scheduler when the file is gone or no longer valid (statistics never fail for that).
+fn deck_scheduler(deck: &crate::store::DeckInfo) -> Box<dyn Scheduler> {
+    let config = match deck::load(&deck.path) {
+        Ok(file) if file.id.as_str() == deck.key => file.scheduling,
+        _ => SchedulerConfig::default(),
+    };
+    config.build().unwrap_or_else(|_| {
+        SchedulerConfig::default()
+            .build()
+            .expect("the default scheduler settings are valid")
+    })
 }

@@ -6,6 +6,7 @@
 //! transaction before the next prompt is shown.
 
 mod migrate;
+mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ use crate::deck::{Deck, Id};
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
 pub use migrate::LATEST_VERSION;
+pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
 
 /// What can go wrong with the database. Every message names the file.
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,9 @@
 //! Colour only on a terminal and never with `NO_COLOR` (anstream strips it otherwise), and
 //! every piece of deck text goes through `safe` before it is shown.
 
+pub mod chart;
 mod line;
+mod stats;
 
 use std::io::Write;
 use std::path::Path;
@@ -218,6 +220,15 @@ pub fn stats(s: &Snapshot) {
             next.strftime("%Y-%m-%d %H:%M UTC")
         );
     }
+}
+
+/// The full progress report: the snapshot, then every chart.
+pub fn report(r: &crate::stats::Report, charset: chart::Charset) {
+    stats(&r.snapshot);
+    let text = stats::render(r, charset);
+    let mut out = anstream::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
 }
 
 /// A card's schedule, like Anki's card info.
