@@ -80,7 +80,13 @@ pub fn render(r: &Report, charset: Charset) -> String {
     accuracy(&mut out, "Accuracy by kind", &r.kinds, charset);
     hardest(&mut out, "Most lapses", &r.most_lapses);
     hardest(&mut out, "Lowest recall now", &r.lowest_recall);
-    out
+    // Empty bars leave spaces at line ends.
+    let mut text = String::with_capacity(out.len());
+    for line in out.lines() {
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 fn daily(out: &mut String, r: &Report, charset: Charset) {
@@ -245,9 +251,9 @@ fn accuracy(out: &mut String, title: &str, groups: &[Accuracy], charset: Charset
     }
     for g in groups {
         out.push_str(&format!(
-            "  {:<16} {:>6} reviews {:>5}  {}\n",
+            "  {:<16} {:>12} {:>5}  {}\n",
             safe(&g.name),
-            g.reviews,
+            crate::error::count(g.reviews as usize, "review"),
             pct(g.rate()),
             chart::bar(g.rate().unwrap_or(0.0), 1.0, 20, charset)
         ));

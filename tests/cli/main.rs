@@ -7,6 +7,7 @@
 mod check;
 mod extract;
 mod schedule;
+mod stats;
 mod study;
 
 use std::path::{Path, PathBuf};
