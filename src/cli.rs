@@ -61,6 +61,30 @@ pub enum Command {
     )]
     Extract(ExtractArgs),
 
+    /// Export the review log (CSV `card_id,review_time,rating`, or JSON with everything)
+    #[command(
+        after_help = "Examples:\n  factdrill export reviews -o reviews.csv\n  factdrill export reviews --format json -o reviews.json\n\nThe formats are described in docs/formats.md."
+    )]
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+
+    /// Import a review log; reviews already in the database are skipped
+    #[command(
+        after_help = "Examples:\n  factdrill import reviews reviews.json\n  factdrill import reviews revlog.csv\n\nThe formats, and how cards are matched, are described in docs/formats.md."
+    )]
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+
+    /// Copy the database safely, even while factdrill is in use
+    #[command(
+        after_help = "Examples:\n  factdrill backup\n  factdrill backup ~/factdrill-copy.db\n\nWithout a path, the copy goes next to the database, named with the time."
+    )]
+    Backup(BackupArgs),
+
     /// Show one card's schedule: its history, memory state and next intervals
     #[command(
         after_help = "Examples:\n  factdrill schedule --card oms-first-head\n  factdrill schedule --card oms-first-head --deck oms --json"
@@ -85,6 +109,50 @@ pub struct ExtractArgs {
     /// Instead of the facts, print precision, recall and F1 per kind against a curated facts file
     #[arg(long, value_name = "GOLD_FILE", conflicts_with_all = ["json"])]
     pub score: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The review log
+    Reviews(ExportReviewsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// A review log in CSV or factdrill JSON
+    Reviews(ImportReviewsArgs),
+}
+
+/// Review log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportReviewsArgs {
+    /// `csv` (card_id,review_time,rating) or `json` (every field, lossless)
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Csv)]
+    pub format: ReviewFormat,
+
+    /// Write to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportReviewsArgs {
+    /// The review log: CSV with the header card_id,review_time,rating, or factdrill JSON
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy [default: next to the database, with the time in its name]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

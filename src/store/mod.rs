@@ -5,6 +5,7 @@
 //! rebuilt from the log whenever the scheduler changes. Each answer is committed in its own
 //! transaction before the next prompt is shown.
 
+mod exchange;
 mod migrate;
 mod report;
 
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::deck::{Deck, Id};
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
+pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use migrate::LATEST_VERSION;
 pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
 

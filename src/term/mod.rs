@@ -231,6 +231,22 @@ pub fn report(r: &crate::stats::Report, charset: chart::Charset) {
     let _ = out.write_all(text.as_bytes());
 }
 
+/// What `import reviews` did.
+pub fn import_report(path: &Path, r: &crate::store::ImportReport) {
+    println!(
+        "{}: {} added, {} already in the database; {} created",
+        path.display(),
+        crate::error::count(r.added, "review"),
+        r.skipped,
+        crate::error::count(r.cards_created, "card")
+    );
+}
+
+/// Where `backup` wrote the copy.
+pub fn backup_done(path: &Path) {
+    println!("Backed up to {}", path.display());
+}
+
 /// A card's schedule, like Anki's card info.
 pub fn card_report(r: &CardReport, tz: &jiff::tz::TimeZone) {
     let h = &r.history;

@@ -341,3 +341,140 @@ fn an_empty_database_has_a_report_too() {
     let out = stats(&env, &["--ascii"]);
     assert!(out.status.success());
 }
+
+/// Runs a command that must succeed and returns its stdout.
+fn run_ok(env: &Env, args: &[&str]) -> String {
+    let out = env.cmd(NOW).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    output(env, &out).0
+}
+
+/// The JSON export without the database-local card numbers.
+fn portable(json: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    for review in value["reviews"].as_array_mut().unwrap() {
+        review.as_object_mut().unwrap().remove("card_id");
+    }
+    value
+}
+
+#[test]
+fn json_export_imports_losslessly_and_only_once() {
+    let first = Env::new();
+    write_history(&first);
+    let exported = run_ok(&first, &["export", "reviews", "--format", "json"]);
+    let file = first.dir.path().join("reviews.json");
+    std::fs::write(&file, &exported).unwrap();
+    let path = file.to_str().unwrap();
+
+    let second = Env::new();
+    let said = run_ok(&second, &["import", "reviews", path]);
+    assert_eq!(
+        said,
+        "[TMP]/reviews.json: 9 reviews added, 0 already in the database; 3 cards created\n"
+            .replace("[TMP]", first.dir.path().to_str().unwrap())
+    );
+    let again = run_ok(&second, &["import", "reviews", path]);
+    assert!(
+        again.contains(": 0 reviews added, 9 already in the database; 0 cards created"),
+        "{again}"
+    );
+    let back = run_ok(&second, &["export", "reviews", "--format", "json"]);
+    assert_eq!(portable(&back), portable(&exported));
+    assert_eq!(portable(&back)["reviews"].as_array().unwrap().len(), 9);
+
+    // The imported log gives the same statistics (the state cache was rebuilt).
+    let a = stats_json(&first, &[]);
+    let b = stats_json(&second, &[]);
+    for key in [
+        "true_retention",
+        "calibration",
+        "streak",
+        "daily",
+        "forecast",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    assert_eq!(b["cards"]["review"], 2);
+}
+
+#[test]
+fn csv_export_has_the_shared_format_and_round_trips() {
+    let first = Env::new();
+    write_history(&first);
+    let csv = run_ok(&first, &["export", "reviews"]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("card_id,review_time,rating"));
+    // hq is the first card of the first deck synced: card 1; its Easy on 01-20 09:00+01.
+    assert_eq!(lines.next(), Some("1,1768896000000,4"));
+    assert_eq!(csv.lines().count(), 10);
+
+    let file = first.dir.path().join("reviews.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let path = file.to_str().unwrap();
+    // Into the same database: every review is already there.
+    let same = run_ok(&first, &["import", "reviews", path]);
+    assert!(same.contains(": 0 reviews added, 9 already"), "{same}");
+    // Into a new one: cards keep their numbers, in the deck `imported`.
+    let second = Env::new();
+    let said = run_ok(&second, &["import", "reviews", path]);
+    assert!(
+        said.contains(": 9 reviews added, 0 already in the database; 3 cards created"),
+        "{said}"
+    );
+    assert_eq!(run_ok(&second, &["export", "reviews"]), csv);
+    let json = stats_json(&second, &["--deck", "imported"]);
+    assert_eq!(json["reviews_total"], 9);
+}
+
+#[test]
+fn bad_review_files_list_every_problem_with_its_line() {
+    let env = Env::new();
+    let file = env.dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        "card_id,review_time,rating\n1,1768896000000,3\n1,yesterday,3\n2,1768896000000,0\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd(NOW)
+        .args(["import", "reviews", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = output(&env, &out);
+    assert_eq!(
+        stderr,
+        "[TMP]/bad.csv:3:1: review_time `yesterday` is not a time in milliseconds since 1970\n\
+         [TMP]/bad.csv:4:1: rating `0` is not 1, 2, 3 or 4\n\
+         factdrill: error: [TMP]/bad.csv has 2 problems\n"
+    );
+    let json = stats_json(&env, &[]);
+    assert_eq!(json["reviews_total"], 0, "nothing imported from a bad file");
+}
+
+#[test]
+fn backup_is_a_working_copy() {
+    let env = Env::new();
+    write_history(&env);
+    let copy = env.dir.path().join("copy.db");
+    let said = run_ok(&env, &["backup", copy.to_str().unwrap()]);
+    assert_eq!(said, "Backed up to [TMP]/copy.db\n");
+    let store = Store::open(&copy).unwrap();
+    assert_eq!(store.review_count().unwrap(), 9);
+    // Without a path: next to the database, named with the (pinned) local time.
+    let said = run_ok(&env, &["backup"]);
+    assert_eq!(
+        said,
+        "Backed up to [TMP]/progress-backup-20260301-090000.db\n"
+    );
+    let store = Store::open(&env.dir.path().join("progress-backup-20260301-090000.db")).unwrap();
+    assert_eq!(store.review_count().unwrap(), 9);
+    // An existing file is never overwritten.
+    let out = env
+        .cmd(NOW)
+        .args(["backup", copy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
