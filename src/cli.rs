@@ -50,7 +50,9 @@ pub enum Command {
     Check(CheckArgs),
 
     /// Show a summary of your progress
-    #[command(after_help = "Examples:\n  factdrill stats\n  factdrill stats --json")]
+    #[command(
+        after_help = "Examples:\n  factdrill stats\n  factdrill stats --deck oms --days 90\n  factdrill stats --json\n\nEach number is defined in docs/statistics.md."
+    )]
     Stats(StatsArgs),
 
     /// Extract facts (heads, dates, places, aliases) from an encyclopedia-style article
@@ -77,6 +79,30 @@ pub enum Command {
         after_help = "Example:\n  factdrill build decks/oms.txt -o oms.yaml\n\nThe same as `factdrill extract` followed by `factdrill generate`, without the facts file to curate."
     )]
     Build(BuildArgs),
+
+    /// Export the review log (CSV `card_id,review_time,rating`, or JSON with everything)
+    #[command(
+        after_help = "Examples:\n  factdrill export reviews -o reviews.csv\n  factdrill export reviews --format json -o reviews.json\n\nThe formats are described in docs/formats.md."
+    )]
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+
+    /// Import a review log; reviews already in the database are skipped
+    #[command(
+        after_help = "Examples:\n  factdrill import reviews reviews.json\n  factdrill import reviews revlog.csv\n\nThe formats, and how cards are matched, are described in docs/formats.md."
+    )]
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+
+    /// Copy the database safely, even while factdrill is in use
+    #[command(
+        after_help = "Examples:\n  factdrill backup\n  factdrill backup ~/factdrill-copy.db\n\nWithout a path, the copy goes next to the database, named with the time."
+    )]
+    Backup(BackupArgs),
 
     /// Show one card's schedule: its history, memory state and next intervals
     #[command(
@@ -109,6 +135,50 @@ pub struct ExtractArgs {
     /// Instead of the facts, print precision, recall and F1 per kind against a curated facts file
     #[arg(long, value_name = "GOLD_FILE", conflicts_with_all = ["json"])]
     pub score: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The review log
+    Reviews(ExportReviewsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// A review log in CSV or factdrill JSON
+    Reviews(ImportReviewsArgs),
+}
+
+/// Review log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportReviewsArgs {
+    /// `csv` (card_id,review_time,rating) or `json` (every field, lossless)
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Csv)]
+    pub format: ReviewFormat,
+
+    /// Write to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportReviewsArgs {
+    /// The review log: CSV with the header card_id,review_time,rating, or factdrill JSON
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy [default: next to the database, with the time in its name]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -222,9 +292,22 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Print the numbers as JSON
+    /// Only this deck (its id)
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Days in the reviews-per-day chart
+    #[arg(long, value_name = "N", default_value_t = crate::stats::progress::DEFAULT_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+
+    /// Print every number behind every chart as JSON
     #[arg(long)]
     pub json: bool,
+
+    /// Draw charts with ASCII characters only
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 /// Where "now" comes from: the system clock, or a pinned instant (`FACTDRILL_NOW`) so tests
@@ -253,6 +336,8 @@ pub struct Config {
     pub tz: TimeZone,
     /// Seeds the order of choices.
     pub seed: u64,
+    /// The terminal can show Unicode (box and block characters in charts).
+    pub unicode: bool,
 }
 
 impl Config {
@@ -283,8 +368,30 @@ impl Config {
             clock,
             tz,
             seed,
+            unicode: unicode_terminal(std::env::var("TERM").ok().as_deref(), locale().as_deref()),
         })
     }
+}
+
+/// The locale that decides the character set, as C programs find it: the first non-empty
+/// of `LC_ALL`, `LC_CTYPE`, `LANG`.
+fn locale() -> Option<String> {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|v| !v.is_empty())
+}
+
+/// Whether charts may use Unicode: not on a `dumb` terminal, and only when the locale says
+/// UTF-8 (no locale at all, as in `env -i`, means the C locale: ASCII).
+fn unicode_terminal(term: Option<&str>, locale: Option<&str>) -> bool {
+    if term == Some("dumb") {
+        return false;
+    }
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
 }
 
 /// An RFC 3339 time with its offset, which becomes the time zone.
@@ -327,6 +434,19 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn charts_use_unicode_only_on_a_utf8_terminal() {
+        assert!(unicode_terminal(
+            Some("xterm-256color"),
+            Some("en_GB.UTF-8")
+        ));
+        assert!(unicode_terminal(None, Some("C.utf8")));
+        assert!(!unicode_terminal(Some("dumb"), Some("en_GB.UTF-8")));
+        assert!(!unicode_terminal(Some("xterm"), Some("C")));
+        assert!(!unicode_terminal(Some("xterm"), Some("POSIX")));
+        assert!(!unicode_terminal(Some("xterm"), None));
     }
 
     #[test]

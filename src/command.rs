@@ -5,16 +5,17 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::cli::{
-    CheckArgs, Command, Config, DeckOptions, DueArgs, ExtractArgs, ScheduleArgs, StatsArgs,
-    StudyArgs,
+    BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportReviewsArgs, ExportWhat,
+    ExtractArgs, ImportReviewsArgs, ImportWhat, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
 };
 use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
+use crate::exchange;
 use crate::grade::{GradeOptions, Grader};
 use crate::schedule::{Algorithm, CardState, Scheduler, SchedulerConfig};
 use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
-use crate::stats::{CardReport, Snapshot};
+use crate::stats::{CardReport, Report};
 use crate::store::{NewReview, Store, StoreError};
 use crate::term;
 
@@ -33,6 +34,13 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
         Command::Build(args) => generate(&args.deck, |r| {
             crate::generate::command::from_article(&args.article, r)
         }),
+        Command::Export {
+            what: ExportWhat::Reviews(args),
+        } => export_reviews(&args, config),
+        Command::Import {
+            what: ImportWhat::Reviews(args),
+        } => import_reviews(&args, config),
+        Command::Backup(args) => backup(&args, config),
     }
 }
 
@@ -88,6 +96,111 @@ fn due_json(decks: &[crate::store::DeckDue], now: jiff::Timestamp) -> serde_json
             "next_due": d.next_due.map(|t| t.to_string()),
         })).collect::<Vec<_>>(),
     })
+}
+
+fn export_reviews(args: &ExportReviewsArgs, config: &Config) -> Result<(), Error> {
+    use std::io::Write;
+    let store = Store::open(&config.db)?;
+    let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let write_err = |source| Error::Write {
+        path: target.clone(),
+        source,
+    };
+    let sink: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::fs::File::create(path).map_err(write_err)?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(sink);
+    let json = args.format == ReviewFormat::Json;
+    let mut first = true;
+    let written = (|| -> std::io::Result<()> {
+        out.write_all(
+            if json {
+                exchange::json_start()
+            } else {
+                format!("{}\n", exchange::CSV_HEADER)
+            }
+            .as_bytes(),
+        )?;
+        store
+            .for_each_exported(|review| {
+                if json {
+                    if !first {
+                        out.write_all(b",\n")?;
+                    }
+                    first = false;
+                    out.write_all(exchange::json_row(&review).as_bytes())
+                } else {
+                    out.write_all(exchange::csv_row(&review).as_bytes())
+                }
+            })
+            .map_err(std::io::Error::other)??;
+        if json {
+            out.write_all(exchange::JSON_END.as_bytes())?;
+        }
+        out.flush()
+    })();
+    match written {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if args.output.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(write_err),
+    }
+}
+
+/// Largest review log `import reviews` reads.
+const MAX_IMPORT_BYTES: u64 = 1 << 30;
+
+fn import_reviews(args: &ImportReviewsArgs, config: &Config) -> Result<(), Error> {
+    let text = crate::text::read(&args.file, MAX_IMPORT_BYTES)?;
+    let reviews = exchange::parse(&text).map_err(|problems| Error::Invalid {
+        path: args.file.clone(),
+        problems,
+    })?;
+    let mut store = Store::open(&config.db)?;
+    let now = config.clock.now();
+    let report = store.import_reviews(&reviews, now)?;
+    // The imported reviews change the states of their cards: rebuild those decks' caches
+    // now (the next `study` rebuilds again under its own fingerprint, from the same log).
+    let decks = store.catalog(None)?.decks;
+    for info in decks.iter().filter(|d| report.decks.contains(&d.key)) {
+        if let Ok(id) = deck::Id::parse(&info.key) {
+            let scheduler = deck_scheduler(info);
+            store.ensure_states(&id, scheduler.as_ref(), &format!("imported at {now}"))?;
+        }
+    }
+    term::import_report(&args.file, &report);
+    Ok(())
+}
+
+fn backup(args: &BackupArgs, config: &Config) -> Result<(), Error> {
+    let store = Store::open(&config.db)?;
+    let path = args.path.clone().unwrap_or_else(|| {
+        let stamp = config
+            .clock
+            .now()
+            .to_zoned_datetime(config.tz.clone())
+            .strftime("%Y%m%d-%H%M%S")
+            .to_string();
+        let stem = config
+            .db
+            .file_stem()
+            .map_or_else(|| "factdrill".into(), |s| s.to_string_lossy().into_owned());
+        config
+            .db
+            .with_file_name(format!("{stem}-backup-{stamp}.db"))
+    });
+    if path.exists() {
+        return Err(Error::Write {
+            path,
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the file exists; choose another path",
+            ),
+        });
+    }
+    store.backup_to(&path)?;
+    term::backup_done(&path);
+    Ok(())
 }
 
 fn extract(args: &ExtractArgs) -> Result<(), Error> {
@@ -336,11 +449,41 @@ fn known_decks(store: &Store) -> Result<Vec<Deck>, Error> {
 fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
     let store = open(config)?;
     let now = config.clock.now();
-    let snapshot = Snapshot::collect(&store, now, &config.tz)?;
+    if let Some(deck) = &args.deck
+        && !store.known_decks()?.iter().any(|d| &d.key == deck)
+    {
+        return Err(Error::UnknownDeck { deck: deck.clone() });
+    }
+    let options = crate::stats::Options {
+        deck: args.deck.as_deref(),
+        days: args.days,
+        now,
+        tz: &config.tz,
+    };
+    let report = Report::collect(&store, &options, deck_scheduler)?;
     if args.json {
-        term::print_json(&snapshot.to_json());
+        term::print_json(&report.to_json());
     } else {
-        term::stats(&snapshot);
+        let charset = if args.ascii || !config.unicode {
+            term::chart::Charset::Ascii
+        } else {
+            term::chart::Charset::Unicode
+        };
+        term::report(&report, charset);
     }
     Ok(())
+}
+
+/// The scheduler a deck's file asks for, to replay its log for statistics; the default
+/// scheduler when the file is gone or no longer valid (statistics never fail for that).
+fn deck_scheduler(deck: &crate::store::DeckInfo) -> Box<dyn Scheduler> {
+    let config = match deck::load(&deck.path) {
+        Ok(file) if file.id.as_str() == deck.key => file.scheduling,
+        _ => SchedulerConfig::default(),
+    };
+    config.build().unwrap_or_else(|_| {
+        SchedulerConfig::default()
+            .build()
+            .expect("the default scheduler settings are valid")
+    })
 }

@@ -68,6 +68,9 @@ pub enum Error {
     #[error("no card `{card}` in this database{}", deck.as_ref().map(|d| format!(" (deck `{d}`)")).unwrap_or_default())]
     UnknownCard { card: String, deck: Option<String> },
 
+    #[error("no deck `{deck}` in this database")]
+    UnknownDeck { deck: String },
+
     #[error("card `{card}` is in several decks ({}); choose one with --deck", decks.join(", "))]
     AmbiguousCard { card: String, decks: Vec<String> },
 

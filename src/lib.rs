@@ -12,6 +12,7 @@ pub mod command;
 pub mod day;
 pub mod deck;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod facts;
 pub mod generate;

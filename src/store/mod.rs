@@ -10,7 +10,9 @@
 //! "database is locked" when its read snapshot went stale, and `still_due` / `record` notice a
 //! card that another process reviewed since this one read it.
 
+mod exchange;
 mod migrate;
+mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +22,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::deck::{Deck, Id};
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
+pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
+pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
 
 /// What can go wrong with the database. Every message names the file.
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,9 @@
 //! Colour only on a terminal and never with `NO_COLOR` (anstream strips it otherwise), and
 //! every piece of deck text goes through `safe` before it is shown.
 
+pub mod chart;
 mod line;
+mod stats;
 
 use std::io::Write;
 use std::path::Path;
@@ -257,6 +259,31 @@ pub fn due(decks: &[crate::store::DeckDue], now: jiff::Timestamp, tz: &jiff::tz:
             println!("Next card due in {} ({at}).", duration(wait));
         }
     }
+}
+
+/// The full progress report: the snapshot, then every chart.
+pub fn report(r: &crate::stats::Report, charset: chart::Charset) {
+    stats(&r.snapshot);
+    let text = stats::render(r, charset);
+    let mut out = anstream::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
+}
+
+/// What `import reviews` did.
+pub fn import_report(path: &Path, r: &crate::store::ImportReport) {
+    println!(
+        "{}: {} added, {} already in the database; {} created",
+        path.display(),
+        crate::error::count(r.added, "review"),
+        r.skipped,
+        crate::error::count(r.cards_created, "card")
+    );
+}
+
+/// Where `backup` wrote the copy.
+pub fn backup_done(path: &Path) {
+    println!("Backed up to {}", path.display());
 }
 
 /// A card's schedule, like Anki's card info.

@@ -9,6 +9,7 @@ mod extract;
 mod generate;
 mod reliability;
 mod schedule;
+mod stats;
 mod study;
 
 use std::path::{Path, PathBuf};

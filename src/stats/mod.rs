@@ -1,11 +1,25 @@
 //! Progress reports computed from the store: the numbers only; `term` draws them and
 //! `to_json` exports them.
+//!
+//! `Snapshot` is the one-screen summary; `progress::Report` adds every chart of
+//! `factdrill stats` (one file per kind of report: `calendar`, `retention`, `calibration`,
+//! `cards`), computed in one streamed pass over the review log. `docs/statistics.md`
+//! defines each number.
+
+pub mod calendar;
+pub mod calibration;
+pub mod cards;
+pub mod progress;
+pub mod retention;
+
+pub use progress::{Options, Report};
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
 use crate::day::Day;
+use crate::deck::Id;
 use crate::schedule::{CardState, Rating, Scheduler, replay_seeded};
 use crate::store::{Activity, CardHistory, PhaseCounts, Store, StoreError, card_seed};
 
@@ -29,21 +43,40 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn collect(store: &Store, now: Timestamp, tz: &TimeZone) -> Result<Self, StoreError> {
+        Self::collect_for(store, None, now, tz)
+    }
+
+    /// The snapshot of one deck (by key), or of every deck.
+    pub fn collect_for(
+        store: &Store,
+        deck: Option<&str>,
+        now: Timestamp,
+        tz: &TimeZone,
+    ) -> Result<Self, StoreError> {
         let day = Day::containing(now, tz);
         let tomorrow = day.next(tz);
-        let due_today = store.due_count(day.end)?;
+        let due_today = store.due_count_in(deck, day.end)?;
+        let (phases, retired) = store.phase_counts_in(deck)?;
+        // A key that is not a valid id names no deck: nothing happened in it today.
+        let today = match deck.map(Id::parse) {
+            None => store.activity(None, day.start, day.end)?,
+            Some(Ok(id)) => store.activity(Some(&id), day.start, day.end)?,
+            Some(Err(_)) => Activity::default(),
+        };
         Ok(Self {
             now,
             day,
-            phases: store.phase_counts()?,
-            retired: store.retired_count()?,
-            today: store.activity(None, day.start, day.end)?,
-            total_reviews: store.review_count()?,
+            phases,
+            retired,
+            today,
+            total_reviews: store.review_count_in(deck)?,
             // `due_count` counts strictly before its bound.
-            due_now: store.due_count(now + jiff::SignedDuration::from_millis(1))?,
+            due_now: store.due_count_in(deck, now + jiff::SignedDuration::from_millis(1))?,
             due_today,
-            due_tomorrow: store.due_count(tomorrow.end)?.saturating_sub(due_today),
-            next_due: store.next_due()?,
+            due_tomorrow: store
+                .due_count_in(deck, tomorrow.end)?
+                .saturating_sub(due_today),
+            next_due: store.next_due_in(deck)?,
         })
     }
 

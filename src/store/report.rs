@@ -1,0 +1,297 @@
+//! Queries behind `factdrill stats`: the review log streamed in card order, the cards it
+//! belongs to, due times and per-deck counts. Read-only; additive to `Store`, kept apart
+//! from the study path so the two can change independently.
+//!
+//! Every query takes an optional deck key: `None` means every deck.
+
+use jiff::Timestamp;
+use rusqlite::params;
+
+use super::{PhaseCounts, Store, StoreError, timestamp};
+use crate::deck::Kind;
+use crate::schedule::{Phase, Rating};
+
+/// A deck as the statistics see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckInfo {
+    pub key: String,
+    pub name: String,
+    pub path: std::path::PathBuf,
+}
+
+/// One card, without its text: enough to attribute its reviews.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogCard {
+    /// The card's row id (the `card_id` of its reviews).
+    pub handle: i64,
+    /// Index into `Catalog::decks`.
+    pub deck: usize,
+    pub key: String,
+    pub kind: Kind,
+    pub retired: bool,
+}
+
+/// The cards of the selected decks, ordered by handle (the order reviews are streamed in).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    pub decks: Vec<DeckInfo>,
+    pub cards: Vec<CatalogCard>,
+}
+
+impl Catalog {
+    /// The card with this handle, if it is in the catalog.
+    pub fn card(&self, handle: i64) -> Option<&CatalogCard> {
+        self.cards
+            .binary_search_by_key(&handle, |c| c.handle)
+            .ok()
+            .map(|i| &self.cards[i])
+    }
+}
+
+/// One row of the review log, as the statistics read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewRow {
+    pub card: i64,
+    pub at: Timestamp,
+    pub rating: Rating,
+    /// The verdict was `correct` or `close` (as `Activity::correct` counts).
+    pub correct: bool,
+    pub response_ms: u64,
+}
+
+/// A card's text, for naming it in a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardLabel {
+    pub handle: i64,
+    pub deck: String,
+    pub card: String,
+    pub prompt: String,
+}
+
+impl Store {
+    /// The selected decks and their cards, by handle.
+    pub fn catalog(&self, deck: Option<&str>) -> Result<Catalog, StoreError> {
+        let mut catalog = Catalog::default();
+        let mut ids = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT id, key, name, path FROM deck WHERE ?1 IS NULL OR key = ?1 ORDER BY key",
+                )
+                .map_err(self.fail())?;
+            let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
+            while let Some(row) = rows.next().map_err(self.fail())? {
+                ids.push(row.get::<_, i64>(0).map_err(self.fail())?);
+                catalog.decks.push(DeckInfo {
+                    key: row.get(1).map_err(self.fail())?,
+                    name: row.get(2).map_err(self.fail())?,
+                    path: std::path::PathBuf::from(row.get::<_, String>(3).map_err(self.fail())?),
+                });
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT card.id, card.deck_id, card.key, card.kind, card.retired_at IS NOT NULL
+                 FROM card JOIN deck ON deck.id = card.deck_id
+                 WHERE ?1 IS NULL OR deck.key = ?1
+                 ORDER BY card.id",
+            )
+            .map_err(self.fail())?;
+        let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
+        while let Some(row) = rows.next().map_err(self.fail())? {
+            let deck_id: i64 = row.get(1).map_err(self.fail())?;
+            let Some(deck) = ids.iter().position(|&id| id == deck_id) else {
+                continue;
+            };
+            let kind: String = row.get(3).map_err(self.fail())?;
+            catalog.cards.push(CatalogCard {
+                handle: row.get(0).map_err(self.fail())?,
+                deck,
+                key: row.get(2).map_err(self.fail())?,
+                kind: Kind::parse(&kind).unwrap_or(Kind::Recall),
+                retired: row.get(4).map_err(self.fail())?,
+            });
+        }
+        Ok(catalog)
+    }
+
+    /// The first and last review times of the selected decks, if they have any.
+    pub fn review_span(
+        &self,
+        deck: Option<&str>,
+    ) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
+        let span: (Option<i64>, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT min(reviewed_at), max(reviewed_at) FROM review
+                 WHERE ?1 IS NULL OR card_id IN
+                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)",
+                params![deck],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.fail())?;
+        Ok(match span {
+            (Some(first), Some(last)) => Some((timestamp(first), timestamp(last))),
+            _ => None,
+        })
+    }
+
+    /// Calls `each` for every review of the selected decks, ordered by card, then time: one
+    /// row at a time, so a log of millions of reviews is never held in memory.
+    pub fn for_each_review(
+        &self,
+        deck: Option<&str>,
+        mut each: impl FnMut(ReviewRow),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT card_id, reviewed_at, rating, verdict IN ('correct', 'close'), response_ms
+                 FROM review
+                 WHERE ?1 IS NULL OR card_id IN
+                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)
+                 ORDER BY card_id, reviewed_at, id",
+            )
+            .map_err(self.fail())?;
+        let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
+        while let Some(row) = rows.next().map_err(self.fail())? {
+            let rating: i64 = row.get(2).map_err(self.fail())?;
+            each(ReviewRow {
+                card: row.get(0).map_err(self.fail())?,
+                at: timestamp(row.get(1).map_err(self.fail())?),
+                rating: Rating::from_number(rating).unwrap_or(Rating::Again),
+                correct: row.get(3).map_err(self.fail())?,
+                response_ms: u64::try_from(row.get::<_, i64>(4).map_err(self.fail())?).unwrap_or(0),
+            });
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with the due time of every active, already-seen card of the selected
+    /// decks that is due before `before`.
+    pub fn for_each_due(
+        &self,
+        deck: Option<&str>,
+        before: Timestamp,
+        mut each: impl FnMut(Timestamp),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT card_state.due FROM card_state
+                 JOIN card ON card.id = card_state.card_id
+                 JOIN deck ON deck.id = card.deck_id
+                 WHERE card.retired_at IS NULL AND card_state.due < ?2
+                   AND (?1 IS NULL OR deck.key = ?1)",
+            )
+            .map_err(self.fail())?;
+        let mut rows = stmt
+            .query(params![deck, before.as_millisecond()])
+            .map_err(self.fail())?;
+        while let Some(row) = rows.next().map_err(self.fail())? {
+            each(timestamp(row.get(0).map_err(self.fail())?));
+        }
+        Ok(())
+    }
+
+    /// Active cards of the selected decks by phase, and their retired cards.
+    pub fn phase_counts_in(&self, deck: Option<&str>) -> Result<(PhaseCounts, u32), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT CASE WHEN card.retired_at IS NOT NULL THEN 'retired'
+                             ELSE coalesce(card_state.phase, 'new') END, count(*)
+                 FROM card JOIN deck ON deck.id = card.deck_id
+                 LEFT JOIN card_state ON card_state.card_id = card.id
+                 WHERE ?1 IS NULL OR deck.key = ?1
+                 GROUP BY 1",
+            )
+            .map_err(self.fail())?;
+        let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
+        let mut counts = PhaseCounts::default();
+        let mut retired = 0;
+        while let Some(row) = rows.next().map_err(self.fail())? {
+            let phase: String = row.get(0).map_err(self.fail())?;
+            let n: u32 = row.get(1).map_err(self.fail())?;
+            match Phase::parse(&phase) {
+                _ if phase == "retired" => retired += n,
+                Some(Phase::New) | None => counts.new += n,
+                Some(Phase::Learning) => counts.learning += n,
+                Some(Phase::Review) => counts.review += n,
+                Some(Phase::Relearning) => counts.relearning += n,
+            }
+        }
+        Ok((counts, retired))
+    }
+
+    /// Active, already-seen cards of the selected decks due before `before`.
+    pub fn due_count_in(&self, deck: Option<&str>, before: Timestamp) -> Result<u32, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM card_state
+                 JOIN card ON card.id = card_state.card_id
+                 JOIN deck ON deck.id = card.deck_id
+                 WHERE card.retired_at IS NULL AND card_state.due < ?2
+                   AND (?1 IS NULL OR deck.key = ?1)",
+                params![deck, before.as_millisecond()],
+                |r| r.get(0),
+            )
+            .map_err(self.fail())
+    }
+
+    /// The earliest due time among active, already-seen cards of the selected decks.
+    pub fn next_due_in(&self, deck: Option<&str>) -> Result<Option<Timestamp>, StoreError> {
+        let ms: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT min(card_state.due) FROM card_state
+                 JOIN card ON card.id = card_state.card_id
+                 JOIN deck ON deck.id = card.deck_id
+                 WHERE card.retired_at IS NULL AND (?1 IS NULL OR deck.key = ?1)",
+                params![deck],
+                |r| r.get(0),
+            )
+            .map_err(self.fail())?;
+        Ok(ms.map(timestamp))
+    }
+
+    /// Reviews in the log of the selected decks.
+    pub fn review_count_in(&self, deck: Option<&str>) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM review
+                 WHERE ?1 IS NULL OR card_id IN
+                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)",
+                params![deck],
+                |r| r.get(0),
+            )
+            .map_err(self.fail())
+    }
+
+    /// The deck, id and prompt of each of these cards, in the order given (unknown handles
+    /// are left out).
+    pub fn card_labels(&self, handles: &[i64]) -> Result<Vec<CardLabel>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT deck.key, card.key, card.prompt FROM card
+                 JOIN deck ON deck.id = card.deck_id WHERE card.id = ?1",
+            )
+            .map_err(self.fail())?;
+        let mut labels = Vec::with_capacity(handles.len());
+        for &handle in handles {
+            let mut rows = stmt.query(params![handle]).map_err(self.fail())?;
+            if let Some(row) = rows.next().map_err(self.fail())? {
+                labels.push(CardLabel {
+                    handle,
+                    deck: row.get(0).map_err(self.fail())?,
+                    card: row.get(1).map_err(self.fail())?,
+                    prompt: row.get(2).map_err(self.fail())?,
+                });
+            }
+        }
+        Ok(labels)
+    }
+}
