@@ -88,9 +88,12 @@ fn starts_sentence(rest: &str) -> bool {
 /// Whether the full stop at byte `dot` ends an initial or a known abbreviation.
 fn is_abbreviation(text: &str, dot: usize) -> bool {
     let before = &text[..dot];
+    // The separator may be several bytes long (a no-break space): step over the whole char.
     let word_start = before
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     let mut chars = word.chars();
     // A single capital letter is an initial.
@@ -121,6 +124,17 @@ mod tests {
     fn case(text: &str, expected: &[&str]) {
         let got: Vec<&str> = split(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn multibyte_space_before_an_initial_is_stepped_over_whole() {
+        // A no-break space (2 bytes) or an ideographic space (3 bytes) before "J." once made
+        // the abbreviation check slice inside a character.
+        case("Led by\u{a0}J. Peters.", &["Led by\u{a0}J. Peters."]);
+        case(
+            "Led by\u{3000}J. Peters. Next came Y.",
+            &["Led by\u{3000}J. Peters.", "Next came Y."],
+        );
     }
 
     #[test]
