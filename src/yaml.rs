@@ -21,6 +21,28 @@ const MAX_ANCHORS: usize = 10_000;
 /// message). About 8 per card, so this also bounds a deck to some 30,000 cards.
 const MAX_NODES: usize = 250_000;
 
+/// The longest text a field may hold, in characters. A prompt, an answer or a fact is a line
+/// or two; 10,000 characters leaves room for a long source passage while keeping a hostile
+/// or broken file (one 60 MB string) from reaching the terminal, the grader and the database.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Whether `text` (field `name`, at `pos`) is within `MAX_TEXT_CHARS`; reports it if not.
+fn within_limit(name: &str, text: &str, pos: Pos, problems: &mut Vec<Problem>) -> bool {
+    // Cheap for short strings: a char has at most 4 bytes.
+    if text.len() <= MAX_TEXT_CHARS {
+        return true;
+    }
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        problems.push(Problem::new(
+            pos,
+            format!("`{name}` is {chars} characters long; the limit is {MAX_TEXT_CHARS}"),
+        ));
+        return false;
+    }
+    true
+}
+
 /// A position in a text file, 1-based, counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Pos {
@@ -363,7 +385,7 @@ impl<'a> Fields<'a> {
             return None;
         }
         if let Some(text) = node.as_text() {
-            Some((text, node.pos))
+            within_limit(name, &text, node.pos, problems).then_some((text, node.pos))
         } else {
             problems.push(Problem::new(
                 node.pos,
@@ -403,7 +425,7 @@ impl<'a> Fields<'a> {
                 .iter()
                 .filter_map(|item| {
                     if let Some(text) = item.as_text() {
-                        Some((text, item.pos))
+                        within_limit(name, &text, item.pos, problems).then_some((text, item.pos))
                     } else {
                         problems.push(Problem::new(
                             item.pos,
@@ -415,7 +437,11 @@ impl<'a> Fields<'a> {
                 .collect(),
             _ => {
                 if let Some(text) = node.as_text() {
-                    vec![(text, node.pos)]
+                    if within_limit(name, &text, node.pos, problems) {
+                        vec![(text, node.pos)]
+                    } else {
+                        Vec::new()
+                    }
                 } else {
                     problems.push(Problem::new(
                         node.pos,

@@ -41,25 +41,8 @@ const CARD_FIELDS: &[&str] = &[
     "generated",
 ];
 
-/// The longest text a deck field may hold, in characters. A prompt or an answer is a line
-/// or two; 10,000 characters leaves room for a long source passage while keeping a hostile
-/// or broken deck (one 60 MB string) from reaching the terminal, the grader and the database.
-pub const MAX_TEXT_CHARS: usize = 10_000;
-
-/// Reports `text` (field `name`, at `pos`) if it is longer than `MAX_TEXT_CHARS`.
-fn check_length(name: &str, text: &str, pos: Pos, problems: &mut Vec<Problem>) {
-    // Cheap for short strings: a char has at most 4 bytes.
-    if text.len() <= MAX_TEXT_CHARS {
-        return;
-    }
-    let chars = text.chars().count();
-    if chars > MAX_TEXT_CHARS {
-        problems.push(Problem::new(
-            pos,
-            format!("`{name}` is {chars} characters long; the limit is {MAX_TEXT_CHARS}"),
-        ));
-    }
-}
+/// The longest text a field may hold (checked by `yaml::Fields` for every text field).
+pub use crate::yaml::MAX_TEXT_CHARS;
 
 /// Loads and validates a deck file.
 pub fn load(path: &Path) -> Result<Deck, Error> {
@@ -106,13 +89,7 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         .required_text("id", "the deck", problems)
         .and_then(|(text, pos)| parse_id(&text, pos, problems));
     let name = fields.required_text("name", "the deck", problems);
-    let description = fields.text("description", problems);
-    for (field, value) in [("name", &name), ("description", &description)] {
-        if let Some((text, pos)) = value {
-            check_length(field, text, *pos, problems);
-        }
-    }
-    let description = description.map(|(t, _)| t);
+    let description = fields.text("description", problems).map(|(t, _)| t);
     let new_per_day = fields.count("new_per_day", problems).map(|(n, _)| n);
     let reviews_per_day = fields.count("reviews_per_day", problems).map(|(n, _)| n);
     let scheduling = read_scheduling(&fields, problems);
@@ -300,21 +277,6 @@ fn read_card(node: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Card> {
     let explanation = fields.text("explanation", problems);
     let source = fields.text("source", problems);
     let tags = fields.text_list("tags", problems);
-    for (name, value) in [
-        ("prompt", &prompt),
-        ("answer", &answer),
-        ("explanation", &explanation),
-        ("source", &source),
-    ] {
-        if let Some((text, pos)) = value {
-            check_length(name, text, *pos, problems);
-        }
-    }
-    for (name, items) in [("accept", &accept), ("choices", &choices), ("tags", &tags)] {
-        for (text, pos) in items {
-            check_length(name, text, *pos, problems);
-        }
-    }
     let accept = accept.into_iter().map(|(t, _)| t).collect();
     let explanation = explanation.map(|(t, _)| t);
     let source = source.map(|(t, _)| t);

@@ -351,6 +351,59 @@ fn read_span(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<(usize,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn overlong_text_is_reported_at_its_field() {
+        let long = "x".repeat(crate::yaml::MAX_TEXT_CHARS + 1);
+        let text = format!(
+            "topic: T\nfacts:\n  - kind: alias\n    name: {long}\n    aliases: [ok, {long}]\n"
+        );
+        let problems: Vec<String> = load_str(&text)
+            .expect_err("overlong fields are refused")
+            .into_iter()
+            .map(|p| format!("{}: {}", p.pos, p.message))
+            .collect();
+        assert!(
+            problems
+                .contains(&"4:11: `name` is 10001 characters long; the limit is 10000".to_owned()),
+            "{problems:?}"
+        );
+        assert!(
+            problems.contains(
+                &"5:19: `aliases` is 10001 characters long; the limit is 10000".to_owned()
+            ),
+            "{problems:?}"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary text never panics the loader; a refusal always says where and what.
+        #[test]
+        fn loader_never_panics_on_any_text(text in "\\PC{0,400}") {
+            if let Err(problems) = load_str(&text) {
+                prop_assert!(!problems.is_empty());
+                prop_assert!(problems.iter().all(|p| p.pos.line >= 1 && !p.message.is_empty()));
+            }
+        }
+
+        /// Nor does a valid file with one byte range replaced by arbitrary text.
+        #[test]
+        fn loader_never_panics_on_an_edited_file(
+            at in 0usize..GOOD.len(),
+            len in 0usize..40,
+            insert in "\\PC{0,20}",
+        ) {
+            let mut text = GOOD.to_owned();
+            let start = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let end = (start + len).min(text.len());
+            let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+            text.replace_range(start..end, &insert);
+            let _ = load_str(&text);
+        }
+    }
 
     const GOOD: &str = "\
 topic: Example Society

@@ -5,7 +5,6 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use anstream::{print, println};
 use jiff::Timestamp;
 
 use super::{BAD, DIM, GOOD, WARN, duration, safe};
@@ -224,13 +223,13 @@ fn ask_rating(
                     .into_iter()
                     .find(|r| r.name().to_lowercase() == line)
             });
-        match chosen {
-            Some(rating) => return Ok((rating, false)),
-            None => println!(
-                "Type 1, 2, 3 or 4, or press Enter for {}.",
-                suggested.name()
-            ),
+        if let Some(rating) = chosen {
+            return Ok((rating, false));
         }
+        println!(
+            "Type 1, 2, 3 or 4, or press Enter for {}.",
+            suggested.name()
+        );
     }
 }
 

@@ -2,6 +2,31 @@
 //! Colour only on a terminal and never with `NO_COLOR` (anstream strips it otherwise), and
 //! every piece of deck text goes through `safe` before it is shown.
 
+// Output never panics: `std`'s print macros panic when stdout or stderr cannot be written (a
+// full disk, `> /dev/full`), which would turn a reported error into a crash. These write
+// through anstream (colour only on a terminal, never with NO_COLOR) and drop write errors;
+// defined before the submodules so every one of them uses them.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(anstream::stdout(), $($arg)*);
+    }};
+}
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = anstream::stdout();
+        let _ = write!(out, $($arg)*);
+        let _ = out.flush();
+    }};
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(anstream::stderr(), $($arg)*);
+    }};
+}
+
 pub mod chart;
 mod line;
 mod stats;
@@ -9,7 +34,6 @@ mod stats;
 use std::io::Write;
 use std::path::Path;
 
-use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
 use jiff::SignedDuration;
 

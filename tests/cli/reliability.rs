@@ -23,16 +23,7 @@ const WAIT: Duration = Duration::from_secs(30);
 /// `factdrill` with the test's database, pinned clock and seed, as a `std` command (so it can
 /// be spawned with pipes, or run as another user).
 fn std_cmd(env: &Env) -> std::process::Command {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("factdrill"));
-    cmd.current_dir(root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("FACTDRILL_DB", env.db())
-        .env("FACTDRILL_NOW", NOW)
-        .env("FACTDRILL_SEED", "42")
-        .env("NO_COLOR", "1");
-    cmd
+    env.process(NOW)
 }
 
 /// Writes a deck of `n` recall cards `c1..cn` ("Question cK?", answer "aK") and returns its
@@ -828,4 +819,91 @@ mod never_panics {
             load_is_total(&text)?;
         }
     }
+}
+
+/// A full disk, for real: the database lives on a 4 MiB tmpfs mounted in a private user and
+/// mount namespace (`unshare -rm`, no privileges needed), which the script then fills.
+#[test]
+fn a_full_disk_is_a_clear_error_and_loses_nothing() {
+    let env = Env::new();
+    let mnt = env.dir.path().join("tiny");
+    std::fs::create_dir(&mnt).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin!("factdrill");
+    // Inside the namespace: mount, study one answer, fill the disk, try to answer again
+    // (must fail clearly), free the space, and report what the database holds.
+    let script = r#"
+        set -u
+        mount -t tmpfs -o size=4m tmpfs "$1" || { echo "NO-MOUNT"; exit 0; }
+        export FACTDRILL_DB="$1/progress.db" NO_COLOR=1 FACTDRILL_SEED=1
+        export FACTDRILL_NOW=2026-01-10T09:00:00Z
+        printf '1921\n\n' | "$2" study decks/oms.yaml --new 1 > /dev/null || { echo "FIRST-FAILED"; exit 0; }
+        dd if=/dev/zero of="$1/filler" bs=4096 2> /dev/null
+        export FACTDRILL_NOW=2026-01-12T09:00:00Z
+        printf '1921\n\nd\n\n' | "$2" study decks/oms.yaml --new 2 > /dev/null 2> "$3"
+        echo "EXIT=$?"
+        cat "$3"
+        rm "$1/filler"
+        "$2" stats --json
+    "#;
+    let out = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", script, "sh"])
+        .arg(&mnt)
+        .arg(bin)
+        .arg(env.dir.path().join("stderr.txt"))
+        .current_dir(root())
+        .output();
+    let Ok(out) = out else {
+        println!("SKIPPED a_full_disk_is_a_clear_error_and_loses_nothing: no `unshare` here");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if text.contains("NO-MOUNT") || !out.status.success() {
+        println!(
+            "SKIPPED a_full_disk_is_a_clear_error_and_loses_nothing: cannot mount a tmpfs in a \
+             user namespace here ({})",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        return;
+    }
+    assert!(!text.contains("FIRST-FAILED"), "{text}");
+    assert!(
+        text.contains("EXIT=1"),
+        "the second study must fail: {text}"
+    );
+    // SQLite reports a full disk as SQLITE_FULL or, when the write that fails is the
+    // journal's, as a disk I/O error; both messages name the file and say what to do.
+    assert!(
+        text.contains("progress.db is full; free some space and try again")
+            || text.contains("progress.db: disk I/O error (the disk may be full, failing or gone)"),
+        "{text}"
+    );
+    assert_no_panic(&text);
+    // After freeing space, the database opens and holds the first answer, complete.
+    let json_start = text.find('{').expect("stats JSON after freeing space");
+    let stats: serde_json::Value = serde_json::from_str(&text[json_start..]).unwrap();
+    assert_eq!(stats["reviews_total"], 1, "{text}");
+}
+
+/// Writing to a full device (`> /dev/full`) or a closed pipe must not crash: the output is
+/// lost, but the command ends normally and errors keep their exit code.
+#[test]
+fn unwritable_output_is_not_a_crash() {
+    let env = Env::new();
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        println!("SKIPPED unwritable_output_is_not_a_crash: no /dev/full here");
+        return;
+    };
+    let out = std_cmd(&env)
+        .args(["check", "decks/oms.yaml"])
+        .stdout(full.try_clone().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_no_panic(&String::from_utf8_lossy(&out.stderr));
+    let out = std_cmd(&env)
+        .args(["check", "tests/fixtures/decks/bad-many.yaml"])
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
