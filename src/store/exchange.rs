@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Store, StoreError, classify, timestamp};
+use super::{Insert, LogEntry, Store, StoreError, classify, insert_review, timestamp};
 use crate::schedule::Rating;
 
 /// One review with everything needed to put it back in another database.
@@ -133,22 +133,15 @@ impl Store {
             if !report.decks.contains(&deck) {
                 report.decks.push(deck);
             }
-            let added = tx
-                .execute(
-                    "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
-                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-                     WHERE NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)",
-                    params![
-                        card_id,
-                        review.reviewed_at.as_millisecond(),
-                        review.rating.number(),
-                        review.answer,
-                        review.verdict,
-                        i64::try_from(review.response_ms).unwrap_or(i64::MAX),
-                        review.scheduler,
-                    ],
-                )
-                .map_err(fail)?;
+            let entry = LogEntry {
+                reviewed_at: review.reviewed_at,
+                rating: review.rating,
+                answer: &review.answer,
+                verdict: &review.verdict,
+                response_ms: review.response_ms,
+                scheduler: &review.scheduler,
+            };
+            let added = insert_review(&tx, card_id, &entry, Insert::IfNew).map_err(fail)?;
             if added == 1 {
                 report.added += 1;
             } else {

@@ -573,18 +573,18 @@ impl Store {
             )
             .map_err(fail)?;
         }
-        tx.execute(
-            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                review.handle,
-                review.reviewed_at.as_millisecond(),
-                review.rating.number(),
-                review.answer,
-                review.verdict,
-                i64::try_from(review.response_ms).unwrap_or(i64::MAX),
-                review.scheduler,
-            ],
+        insert_review(
+            &tx,
+            review.handle,
+            &LogEntry {
+                reviewed_at: review.reviewed_at,
+                rating: review.rating,
+                answer: review.answer,
+                verdict: review.verdict,
+                response_ms: review.response_ms,
+                scheduler: review.scheduler,
+            },
+            Insert::Always,
         )
         .map_err(fail)?;
         tx.execute(
@@ -807,6 +807,55 @@ impl Store {
             .map_err(self.fail())?;
         Ok(ms.map(timestamp))
     }
+}
+
+/// One row of the review log, as `record` and `import_reviews` both write it.
+struct LogEntry<'a> {
+    reviewed_at: Timestamp,
+    rating: Rating,
+    answer: &'a str,
+    verdict: &'a str,
+    response_ms: u64,
+    scheduler: &'a str,
+}
+
+/// Whether a review the log already has (same card, same millisecond) is written again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Insert {
+    /// An answer just given: always a new row (a pinned clock can repeat a millisecond).
+    Always,
+    /// An imported review: skipped if the log has it, so importing twice adds nothing.
+    IfNew,
+}
+
+/// Appends one review to the log; returns how many rows were written (0 or 1).
+fn insert_review(
+    conn: &Connection,
+    card_id: i64,
+    entry: &LogEntry<'_>,
+    insert: Insert,
+) -> rusqlite::Result<usize> {
+    let guard = match insert {
+        Insert::Always => "",
+        Insert::IfNew => {
+            " WHERE NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)"
+        }
+    };
+    conn.execute(
+        &format!(
+            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7{guard}"
+        ),
+        params![
+            card_id,
+            entry.reviewed_at.as_millisecond(),
+            entry.rating.number(),
+            entry.answer,
+            entry.verdict,
+            i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
+            entry.scheduler,
+        ],
+    )
 }
 
 /// The fuzz seed of a card: a hash of its deck and card ids, so a card's intervals are
