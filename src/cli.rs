@@ -109,6 +109,35 @@ pub enum Command {
         after_help = "Examples:\n  factdrill schedule --card oms-first-head\n  factdrill schedule --card oms-first-head --deck oms --json"
     )]
     Schedule(ScheduleArgs),
+
+    /// Merge progress with your other devices through a synced folder
+    #[command(
+        after_help = "Examples:\n  factdrill sync ~/Sync/factdrill\n  factdrill sync ~/Dropbox/factdrill --status\n  factdrill sync ~/Sync/factdrill --name laptop\n\nEach device appends to its own file in the folder; use any tool that syncs folders\n(Syncthing, a cloud drive, a git repository). See docs/sync.md."
+    )]
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The synced folder (it must exist)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Show what each device last wrote and how far this database has read; change nothing
+    #[arg(long)]
+    pub status: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Give this database a new device id first (when it was copied from another machine)
+    #[arg(long)]
+    pub new_device: bool,
+
+    /// Name this device for the others (written in its file's header when it is created)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::cli::{
     BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportReviewsArgs, ExportWhat,
     ExtractArgs, ImportReviewsArgs, ImportWhat, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
+    SyncArgs,
 };
 use crate::day::Day;
 use crate::deck::{self, Deck};
@@ -41,6 +42,60 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
             what: ImportWhat::Reviews(args),
         } => import_reviews(&args, config),
         Command::Backup(args) => backup(&args, config),
+        Command::Sync(args) => sync(&args, config),
+    }
+}
+
+/// `factdrill sync DIR`: merge through the folder, then rebuild the state caches of the
+/// decks whose logs changed (those whose files this machine has; the others are replayed
+/// when their file is first studied here).
+fn sync(args: &SyncArgs, config: &Config) -> Result<(), Error> {
+    let mut store = open(config)?;
+    if args.new_device {
+        let old = store.device()?.id;
+        store.new_device_id()?;
+        term::note(&format!(
+            "this database is now device {} (it was {old}); its reviews keep the device that recorded them",
+            store.device()?.id
+        ));
+    }
+    if let Some(name) = &args.name {
+        store.set_device_name(name)?;
+    }
+    if args.status {
+        let status = crate::sync::status(&store, &args.dir)?;
+        if args.json {
+            term::print_json(&status.to_json());
+        } else {
+            term::sync_status(&status, &config.tz);
+        }
+        return Ok(());
+    }
+    let now = config.clock.now();
+    let outcome = crate::sync::run(&mut store, &args.dir, now)?;
+    for known in store.known_decks()? {
+        if !outcome.decks.contains(&known.key) || known.path.as_os_str().is_empty() {
+            continue;
+        }
+        // A file that is gone or invalid here: the next `study` that can load it replays.
+        if let Ok(deck) = deck::load(&known.path)
+            && deck.id.as_str() == known.key
+        {
+            let (scheduler, fingerprint) = scheduler_for(&deck, None)?;
+            store.ensure_states(&deck.id, scheduler.as_ref(), &fingerprint)?;
+        }
+    }
+    if args.json {
+        term::print_json(&outcome.to_json());
+    } else {
+        term::sync_outcome(&outcome);
+    }
+    if outcome.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::SyncFiles {
+            problems: outcome.problems,
+        })
     }
 }
 
@@ -429,6 +484,14 @@ impl term::Journal for Journal<'_> {
 fn known_decks(store: &Store) -> Result<Vec<Deck>, Error> {
     let mut decks = Vec::new();
     for known in store.known_decks()? {
+        if known.path.as_os_str().is_empty() {
+            // Known from reviews only (another device's, or an import): no file here yet.
+            term::note(&format!(
+                "deck `{}` ({}) has reviews but no deck file on this machine yet; study its file once by name to add it",
+                known.key, known.name
+            ));
+            continue;
+        }
         match deck::load(&known.path) {
             Ok(deck) if deck.id.as_str() == known.key => decks.push(deck),
             Ok(deck) => term::warn(&format!(

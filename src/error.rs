@@ -83,6 +83,17 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
 
+    #[error("cannot use the sync folder {}: {source}", path.display())]
+    SyncFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// Device files in the sync folder that could not be read; each problem is printed as
+    /// `path:line: what`. Everything else was synced.
+    #[error("sync: {} in the sync folder could not be read; the rest was synced", count(problems.len(), "file"))]
+    SyncFiles { problems: Vec<String> },
+
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
 }
@@ -104,6 +115,7 @@ impl Error {
                     )
                 })
                 .collect(),
+            Error::SyncFiles { problems } => problems.clone(),
             _ => Vec::new(),
         }
     }

@@ -21,6 +21,7 @@ pub mod schedule;
 pub mod session;
 pub mod stats;
 pub mod store;
+pub mod sync;
 pub mod term;
 pub mod text;
 pub mod yaml;

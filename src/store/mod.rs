@@ -13,6 +13,7 @@
 mod exchange;
 mod migrate;
 mod report;
+mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,7 @@ use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
 pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
+pub use sync::{Applied, Device, FileRecord, PendingEvents, SyncDelete, SyncEvent, SyncReview};
 
 /// What can go wrong with the database. Every message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -497,7 +499,7 @@ impl Store {
                      FROM review JOIN card ON card.id = review.card_id
                      JOIN deck ON deck.id = card.deck_id
                      WHERE deck.key = ?1
-                     ORDER BY review.card_id, review.reviewed_at, review.id",
+                     ORDER BY review.card_id, review.reviewed_at, review.uid, review.id",
                 )
                 .map_err(fail)?;
             let mut rows = stmt.query([deck.as_str()]).map_err(fail)?;
@@ -723,7 +725,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT reviewed_at, rating, answer, verdict, response_ms, scheduler
-                 FROM review WHERE card_id = ?1 ORDER BY reviewed_at, id",
+                 FROM review WHERE card_id = ?1 ORDER BY reviewed_at, uid, id",
             )
             .map_err(self.fail())?;
         let mut found = Vec::new();
@@ -841,10 +843,15 @@ fn insert_review(
             " WHERE NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)"
         }
     };
+    // Every review gets its global id (and this device's id) as it is written: sync merges
+    // logs by it (docs/sync.md).
+    let uid = sync::review_uid(conn, entry.reviewed_at)?;
     conn.execute(
         &format!(
-            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7{guard}"
+            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
+                                 uid, device)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                    ?8, (SELECT value FROM meta WHERE key = 'device_id'){guard}"
         ),
         params![
             card_id,
@@ -854,6 +861,7 @@ fn insert_review(
             entry.verdict,
             i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
             entry.scheduler,
+            uid,
         ],
     )
 }

@@ -152,7 +152,7 @@ impl Store {
                  FROM review
                  WHERE ?1 IS NULL OR card_id IN
                     (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)
-                 ORDER BY card_id, reviewed_at, id",
+                 ORDER BY card_id, reviewed_at, uid, id",
             )
             .map_err(self.fail())?;
         let mut rows = stmt.query(params![deck]).map_err(self.fail())?;

@@ -291,21 +291,26 @@ fn migrations_back_up_first_and_apply_all_or_nothing() {
     answer(&mut store, &card, Rating::Good, now);
     drop(store);
 
-    // A build with one more migration opens this version-1 database.
-    let two = [
-        migrate::MIGRATIONS[0],
-        "CREATE TABLE extra (x INTEGER) STRICT;",
-    ];
+    // A build with one more migration opens this database (at the latest version, `v`).
+    let v = LATEST_VERSION;
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        migrate::MIGRATIONS
+            .iter()
+            .copied()
+            .chain(extra.iter().copied())
+            .collect()
+    };
+    let one_more = with(&["CREATE TABLE extra (x INTEGER) STRICT;"]);
     let mut conn = Connection::open(&path).unwrap();
-    let backup = migrate::apply_list(&mut conn, &path, 1, &two)
+    let backup = migrate::apply_list(&mut conn, &path, v, &one_more)
         .unwrap()
         .expect("an existing database is backed up");
-    assert_eq!((backup.from, backup.to), (1, 2));
-    assert_eq!(backup.path, dir.path().join("f.db.backup-v1"));
-    assert_eq!(user_version(&conn), 2);
+    assert_eq!((backup.from, backup.to), (v, v + 1));
+    assert_eq!(backup.path, dir.path().join(format!("f.db.backup-v{v}")));
+    assert_eq!(user_version(&conn), v + 1);
     assert!(has_table(&conn, "extra"));
     let copy = Connection::open(&backup.path).unwrap();
-    assert_eq!(user_version(&copy), 1);
+    assert_eq!(user_version(&copy), v);
     assert!(!has_table(&copy, "extra"));
     let reviews: i64 = copy
         .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
@@ -315,23 +320,26 @@ fn migrations_back_up_first_and_apply_all_or_nothing() {
     let first_copy = std::fs::read(&backup.path).unwrap();
 
     // A failing migration changes nothing: the good one before it is rolled back too.
-    let broken = [
-        migrate::MIGRATIONS[0],
+    let broken = with(&[
         "CREATE TABLE extra (x INTEGER) STRICT;",
         "CREATE TABLE more (x INTEGER) STRICT;",
         "CREATE TABLE worse (x INTEGER) STRICT; THIS IS NOT SQL;",
-    ];
-    let err = migrate::apply_list(&mut conn, &path, 2, &broken).unwrap_err();
+    ]);
+    let err = migrate::apply_list(&mut conn, &path, v + 1, &broken).unwrap_err();
     assert!(matches!(err, StoreError::Sqlite { .. }), "{err}");
-    assert_eq!(user_version(&conn), 2);
+    assert_eq!(user_version(&conn), v + 1);
     assert!(!has_table(&conn, "more") && !has_table(&conn, "worse"));
     // Its backup took a new name; the first one is untouched.
-    assert!(dir.path().join("f.db.backup-v2").exists());
+    let next = v + 1;
+    assert!(dir.path().join(format!("f.db.backup-v{next}")).exists());
     assert_eq!(std::fs::read(&backup.path).unwrap(), first_copy);
-    let again = migrate::apply_list(&mut conn, &path, 2, &broken[..3])
+    let again = migrate::apply_list(&mut conn, &path, v + 1, &broken[..broken.len() - 1])
         .unwrap()
         .unwrap();
-    assert_eq!(again.path, dir.path().join("f.db.backup-v2-2"));
+    assert_eq!(
+        again.path,
+        dir.path().join(format!("f.db.backup-v{next}-2"))
+    );
 }
 
 #[test]

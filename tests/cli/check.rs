@@ -73,6 +73,7 @@ fn every_command_has_help_with_an_example() {
         vec!["schedule", "--help"],
         vec!["extract", "--help"],
         vec!["due", "--help"],
+        vec!["sync", "--help"],
     ] {
         let out = env.cmd(NOW).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -129,7 +130,10 @@ fn newer_database_is_refused_and_left_alone() {
     let (_, stderr) = output(&env, &out);
     assert_eq!(
         stderr,
-        "factdrill: error: [TMP]/progress.db was written by a newer factdrill (schema version 999; this one knows up to 1); upgrade factdrill, or use another database with --db\n"
+        format!(
+            "factdrill: error: [TMP]/progress.db was written by a newer factdrill (schema version 999; this one knows up to {}); upgrade factdrill, or use another database with --db\n",
+            factdrill::store::LATEST_VERSION
+        )
     );
     assert_eq!(
         std::fs::read(&db).unwrap(),

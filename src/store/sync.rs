@@ -1,0 +1,573 @@
+//! The database side of `factdrill sync` (docs/sync.md): this device's id, review ids, the
+//! events not yet in the sync folder, applying another device's events, and how far each
+//! file in the folder has been read. Reading and writing the folder's files is `crate::sync`.
+//!
+//! Merging is a set union by review id: applying the same events twice changes nothing,
+//! and a review whose id has a tombstone is never inserted.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError, classify, timestamp};
+use crate::schedule::Rating;
+
+/// This database as a sync device.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Device {
+    /// Random, made when the database was created (or re-keyed with `--new-device`).
+    pub id: String,
+    /// A name for people (`sync --name`); may be empty.
+    pub name: String,
+}
+
+/// A review as it travels between devices: cards are named by deck and card id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReview {
+    pub uid: String,
+    /// The device that recorded it.
+    pub device: String,
+    pub deck: String,
+    pub deck_name: String,
+    pub card: String,
+    pub kind: String,
+    pub prompt: String,
+    pub reviewed_at: Timestamp,
+    pub rating: Rating,
+    pub answer: String,
+    pub verdict: String,
+    pub response_ms: u64,
+    pub scheduler: String,
+}
+
+/// A deleted review (undo), by its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncDelete {
+    pub uid: String,
+    /// The device that deleted it.
+    pub device: String,
+    pub deleted_at: Timestamp,
+}
+
+/// One line of a device file after its header.
+// Nearly every event is a review: boxing it would cost an allocation each, to save space
+// only in the rare deletion.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    Review(SyncReview),
+    Delete(SyncDelete),
+}
+
+impl SyncEvent {
+    pub fn uid(&self) -> &str {
+        match self {
+            SyncEvent::Review(r) => &r.uid,
+            SyncEvent::Delete(d) => &d.uid,
+        }
+    }
+
+    /// `review` or `delete`: the event's kind in the file and in `sync_seen`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SyncEvent::Review(_) => "review",
+            SyncEvent::Delete(_) => "delete",
+        }
+    }
+
+    /// When it happened.
+    pub fn time(&self) -> Timestamp {
+        match self {
+            SyncEvent::Review(r) => r.reviewed_at,
+            SyncEvent::Delete(d) => d.deleted_at,
+        }
+    }
+}
+
+/// How far one file of the sync folder has been read (or written, for this device's own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    /// The file's name in the folder.
+    pub name: String,
+    /// The device id in its header.
+    pub device: String,
+    pub device_name: String,
+    /// Bytes of complete lines read from the start.
+    pub read_bytes: u64,
+    /// The last bytes (a few dozen) before `read_bytes`, to notice a replaced file.
+    pub tail: Vec<u8>,
+    /// Events in those bytes.
+    pub events: u64,
+    pub last_event: Option<Timestamp>,
+}
+
+/// Events this database has that no file in the sync folder holds yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PendingEvents {
+    pub events: Vec<SyncEvent>,
+}
+
+/// What applying a file's events changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Reviews inserted.
+    pub reviews: usize,
+    /// Reviews deleted by tombstones.
+    pub deletes: usize,
+    /// Reviews recorded under this device's id that this database did not have (a restored
+    /// backup, or a copy of this database on another machine).
+    pub own_unknown: usize,
+    /// Keys of the decks whose cards changed (their state caches were invalidated).
+    pub decks: BTreeSet<String>,
+}
+
+/// The columns of a review as sync writes it; `review_row` reads them.
+const REVIEW_COLUMNS: &str = "SELECT r.uid, coalesce(r.device, ''), deck.key, deck.name, card.key,
+        card.kind, card.prompt, r.reviewed_at, r.rating, r.answer, r.verdict, r.response_ms,
+        r.scheduler
+     FROM review AS r JOIN card ON card.id = r.card_id JOIN deck ON deck.id = card.deck_id";
+
+fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
+    Ok(SyncReview {
+        uid: r.get(0)?,
+        device: r.get(1)?,
+        deck: r.get(2)?,
+        deck_name: r.get(3)?,
+        card: r.get(4)?,
+        kind: r.get(5)?,
+        prompt: r.get(6)?,
+        reviewed_at: timestamp(r.get(7)?),
+        rating: Rating::from_number(r.get(8)?).unwrap_or(Rating::Again),
+        answer: r.get(9)?,
+        verdict: r.get(10)?,
+        response_ms: u64::try_from(r.get::<_, i64>(11)?).unwrap_or(0),
+        scheduler: r.get(12)?,
+    })
+}
+
+impl Store {
+    /// This database's device id and name.
+    pub fn device(&self) -> Result<Device, StoreError> {
+        let get = |key: &str| -> Result<Option<String>, StoreError> {
+            self.conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+                .map_err(self.fail())
+        };
+        Ok(Device {
+            // The migration makes it; it is only missing if someone deleted it by hand.
+            id: get("device_id")?.unwrap_or_default(),
+            name: get("device_name")?.unwrap_or_default(),
+        })
+    }
+
+    /// Names this device (shown to the other devices).
+    pub fn set_device_name(&mut self, name: &str) -> Result<(), StoreError> {
+        self.set_meta("device_name", name)
+    }
+
+    /// Gives this database a new random device id, e.g. after it was copied from another
+    /// machine. Reviews keep the id of the device that recorded them.
+    pub fn new_device_id(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'device_id'",
+                [],
+            )
+            .map_err(self.fail())?;
+        Ok(())
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(self.fail())?;
+        Ok(())
+    }
+
+    /// Makes `dir` the sync folder. If it is not the one last used, what was known about the
+    /// old folder's files is forgotten (every file is read again, and this device's file gets
+    /// every event the new folder lacks). Returns whether the folder changed.
+    pub fn use_sync_dir(&mut self, dir: &str) -> Result<bool, StoreError> {
+        let current: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'sync_dir'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.fail())?;
+        if current.as_deref() == Some(dir) {
+            return Ok(false);
+        }
+        self.forget_sync_files()?;
+        self.set_meta("sync_dir", dir)?;
+        Ok(true)
+    }
+
+    /// The sync folder last used, if any.
+    pub fn sync_dir(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'sync_dir'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.fail())
+    }
+
+    /// Forgets which events the folder holds and how far each file was read: the next sync
+    /// reads every file from the start and writes whatever none of them holds.
+    pub fn forget_sync_files(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        tx.execute_batch("DELETE FROM sync_seen; DELETE FROM sync_file;")
+            .map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// Every file of the sync folder this database has read or written, by name.
+    pub fn sync_files(&self) -> Result<Vec<FileRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, device, device_name, read_bytes, tail, events, last_event
+                 FROM sync_file ORDER BY name",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(FileRecord {
+                    name: r.get(0)?,
+                    device: r.get(1)?,
+                    device_name: r.get(2)?,
+                    read_bytes: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    tail: r.get(4)?,
+                    events: u64::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+                    last_event: r.get::<_, Option<i64>>(6)?.map(timestamp),
+                })
+            })
+            .map_err(self.fail())?;
+        rows.collect::<Result<_, _>>().map_err(self.fail())
+    }
+
+    /// The events no file of the sync folder holds: every review and tombstone whose id is not
+    /// in `sync_seen`, in the order they were recorded (reviews, then deletions).
+    pub fn pending_events(&self) -> Result<PendingEvents, StoreError> {
+        let mut events = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "{REVIEW_COLUMNS}
+                 WHERE r.uid IS NOT NULL AND NOT EXISTS
+                    (SELECT 1 FROM sync_seen WHERE kind = 'review' AND uid = r.uid)
+                 ORDER BY r.id"
+            ))
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map([], |r| review_row(r).map(SyncEvent::Review))
+            .map_err(self.fail())?;
+        for row in rows {
+            events.push(row.map_err(self.fail())?);
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT t.uid, t.device, t.deleted_at FROM review_tombstone AS t
+                 WHERE NOT EXISTS (SELECT 1 FROM sync_seen WHERE kind = 'delete' AND uid = t.uid)
+                 ORDER BY t.deleted_at, t.uid",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SyncEvent::Delete(SyncDelete {
+                    uid: r.get(0)?,
+                    device: r.get(1)?,
+                    deleted_at: timestamp(r.get(2)?),
+                }))
+            })
+            .map_err(self.fail())?;
+        for row in rows {
+            events.push(row.map_err(self.fail())?);
+        }
+        Ok(PendingEvents { events })
+    }
+
+    /// How many reviews and deletions no file of the sync folder holds yet.
+    pub fn pending_counts(&self) -> Result<(u64, u64), StoreError> {
+        let (reviews, deletes): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM review AS r WHERE r.uid IS NOT NULL AND NOT EXISTS
+                            (SELECT 1 FROM sync_seen WHERE kind = 'review' AND uid = r.uid)),
+                        (SELECT count(*) FROM review_tombstone AS t WHERE NOT EXISTS
+                            (SELECT 1 FROM sync_seen WHERE kind = 'delete' AND uid = t.uid))",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.fail())?;
+        Ok((
+            u64::try_from(reviews).unwrap_or(0),
+            u64::try_from(deletes).unwrap_or(0),
+        ))
+    }
+
+    /// How many reviews and tombstones this database has (all pending for a new folder).
+    pub fn event_counts(&self) -> Result<(u64, u64), StoreError> {
+        let (reviews, deletes): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM review_tombstone)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.fail())?;
+        Ok((
+            u64::try_from(reviews).unwrap_or(0),
+            u64::try_from(deletes).unwrap_or(0),
+        ))
+    }
+
+    /// Records that this device's file now holds `events` and has grown to `record`, in one
+    /// transaction (after the file was written and flushed to disk).
+    pub fn mark_written(
+        &mut self,
+        events: &[SyncEvent],
+        record: &FileRecord,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        mark_seen(&tx, events).map_err(fail)?;
+        save_record(&tx, record).map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// Applies the events read from one file of the sync folder and records how far it was
+    /// read, in one transaction: inserts the reviews this database lacks (creating placeholder
+    /// decks and cards for ones it does not know), deletes tombstoned reviews, and invalidates
+    /// the state caches of the decks whose logs changed.
+    pub fn apply_events(
+        &mut self,
+        events: &[SyncEvent],
+        record: &FileRecord,
+        now: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let own = self.device()?.id;
+        let tx = self.conn.transaction().map_err(fail)?;
+        let mut applied = Applied::default();
+        let mut cards = HashMap::new();
+        for event in events {
+            match event {
+                SyncEvent::Review(review) => {
+                    let known: bool = tx
+                        .query_row(
+                            "SELECT EXISTS (SELECT 1 FROM review WHERE uid = ?1)
+                                 OR EXISTS (SELECT 1 FROM review_tombstone WHERE uid = ?1)",
+                            [&review.uid],
+                            |r| r.get(0),
+                        )
+                        .map_err(fail)?;
+                    if known {
+                        continue;
+                    }
+                    let key = (review.deck.clone(), review.card.clone());
+                    let card_id = if let Some(&id) = cards.get(&key) {
+                        id
+                    } else {
+                        let id = placeholder_card(&tx, review, now).map_err(fail)?;
+                        cards.insert(key, id);
+                        id
+                    };
+                    insert_synced(&tx, card_id, review).map_err(fail)?;
+                    applied.reviews += 1;
+                    applied.own_unknown += usize::from(review.device == own);
+                    applied.decks.insert(review.deck.clone());
+                }
+                SyncEvent::Delete(delete) => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO review_tombstone (uid, device, deleted_at)
+                         VALUES (?1, ?2, ?3)",
+                        params![
+                            delete.uid,
+                            delete.device,
+                            delete.deleted_at.as_millisecond()
+                        ],
+                    )
+                    .map_err(fail)?;
+                    let deck: Option<String> = tx
+                        .query_row(
+                            "SELECT deck.key FROM review JOIN card ON card.id = review.card_id
+                             JOIN deck ON deck.id = card.deck_id WHERE review.uid = ?1",
+                            [&delete.uid],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(fail)?;
+                    if let Some(deck) = deck {
+                        tx.execute("DELETE FROM review WHERE uid = ?1", [&delete.uid])
+                            .map_err(fail)?;
+                        applied.deletes += 1;
+                        applied.decks.insert(deck);
+                    }
+                }
+            }
+        }
+        mark_seen(&tx, events).map_err(fail)?;
+        save_record(&tx, record).map_err(fail)?;
+        // The next `study` of these decks replays their logs (the command rebuilds the caches
+        // of the decks whose files it can load at once).
+        for deck in &applied.decks {
+            tx.execute(
+                "DELETE FROM meta WHERE key = ?1",
+                [format!("state_fingerprint/{deck}")],
+            )
+            .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(applied)
+    }
+
+    /// Every review in the log, by uid, as sync would write it: to check that two databases
+    /// hold the same log.
+    pub fn synced_log(&self) -> Result<Vec<SyncReview>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{REVIEW_COLUMNS} ORDER BY r.uid"))
+            .map_err(self.fail())?;
+        let rows = stmt.query_map([], review_row).map_err(self.fail())?;
+        rows.collect::<Result<_, _>>().map_err(self.fail())
+    }
+}
+
+fn mark_seen(tx: &Transaction<'_>, events: &[SyncEvent]) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare("INSERT OR IGNORE INTO sync_seen (kind, uid) VALUES (?1, ?2)")?;
+    for event in events {
+        stmt.execute(params![event.kind(), event.uid()])?;
+    }
+    Ok(())
+}
+
+fn save_record(tx: &Transaction<'_>, record: &FileRecord) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO sync_file (name, device, device_name, read_bytes, tail, events, last_event)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (name) DO UPDATE SET
+            device = excluded.device, device_name = excluded.device_name,
+            read_bytes = excluded.read_bytes, tail = excluded.tail,
+            events = excluded.events, last_event = excluded.last_event",
+        params![
+            record.name,
+            record.device,
+            record.device_name,
+            i64::try_from(record.read_bytes).unwrap_or(i64::MAX),
+            record.tail,
+            i64::try_from(record.events).unwrap_or(i64::MAX),
+            record.last_event.map(Timestamp::as_millisecond),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The card a synced review belongs to. A deck this database does not know gets a row with
+/// no file (the first `study` of a file with its id fills it in); a card it does not know is
+/// added retired, so it counts nowhere as an active card until a deck file that has it is
+/// studied here (which brings it back with its history).
+fn placeholder_card(
+    tx: &Transaction<'_>,
+    review: &SyncReview,
+    now: Timestamp,
+) -> rusqlite::Result<i64> {
+    let now_ms = now.as_millisecond();
+    let deck: i64 = if let Some(id) = tx
+        .query_row("SELECT id FROM deck WHERE key = ?1", [&review.deck], |r| {
+            r.get(0)
+        })
+        .optional()?
+    {
+        id
+    } else {
+        tx.execute(
+            "INSERT INTO deck (key, name, path, content_hash, added_at, synced_at)
+             VALUES (?1, ?2, '', '', ?3, ?3)",
+            params![review.deck, review.deck_name, now_ms],
+        )?;
+        tx.last_insert_rowid()
+    };
+    if let Some(id) = tx
+        .query_row(
+            "SELECT id FROM card WHERE deck_id = ?1 AND key = ?2",
+            params![deck, review.card],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        return Ok(id);
+    }
+    tx.execute(
+        "INSERT INTO card (deck_id, key, kind, prompt, answer, position, added_at, retired_at)
+         VALUES (?1, ?2, ?3, ?4, '',
+                 (SELECT coalesce(max(position) + 1, 0) FROM card WHERE deck_id = ?1), ?5, ?5)",
+        params![deck, review.card, review.kind, review.prompt, now_ms],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn insert_synced(tx: &Transaction<'_>, card_id: i64, r: &SyncReview) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
+                             uid, device)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            card_id,
+            r.reviewed_at.as_millisecond(),
+            r.rating.number(),
+            r.answer,
+            r.verdict,
+            i64::try_from(r.response_ms).unwrap_or(i64::MAX),
+            r.scheduler,
+            r.uid,
+            r.device,
+        ],
+    )?;
+    Ok(())
+}
+
+/// The low 62 bits of a UUID: the random part after the variant.
+const RAND_B: u128 = (1 << 62) - 1;
+
+/// A new review's id: a UUIDv7 of the review's time in milliseconds, made greater than every
+/// id this log already has for that millisecond, so reviews given in one millisecond (a
+/// pinned clock) replay in the order they were given, on every device.
+pub(super) fn review_uid(conn: &Connection, at: Timestamp) -> rusqlite::Result<String> {
+    let ms = u64::try_from(at.as_millisecond().clamp(0, (1 << 48) - 1)).unwrap_or(0);
+    let of = |ms: u64, bytes: &[u8; 10]| {
+        uuid::Builder::from_unix_timestamp_millis(ms, bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    };
+    let mut uid = of(ms, &rand::random());
+    let latest: Option<String> = conn.query_row(
+        "SELECT max(uid) FROM review WHERE uid >= ?1 AND uid < ?2",
+        params![of(ms, &[0; 10]), of(ms + 1, &[0; 10])],
+        |r| r.get(0),
+    )?;
+    if let Some(latest) = latest.filter(|l| *l >= uid)
+        && let Ok(parsed) = uuid::Uuid::parse_str(&latest)
+    {
+        let next = parsed.as_u128().wrapping_add(1);
+        // A carry out of the random bits would change the version or variant: keep the
+        // random id then (2^-62 odds).
+        if next & RAND_B != 0 {
+            uid = uuid::Uuid::from_u128(next).hyphenated().to_string();
+        }
+    }
+    Ok(uid)
+}

@@ -1,0 +1,434 @@
+//! The device file format (docs/sync.md): JSON Lines, a header line then one event per line.
+//! Pure: events in, text out; bytes in, complete lines parsed into events out, or the first
+//! problem with its line. A line that does not end in a newline is not complete yet (a sync
+//! tool may be copying the file) and is left for the next time.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::schedule::Rating;
+use crate::store::{SyncDelete, SyncEvent, SyncReview};
+
+/// The header's `format` value.
+pub const FORMAT: &str = "factdrill-sync";
+
+/// The format version this build writes and the newest it reads. A line (or header) with a
+/// larger `v` (`version`) was written by a newer factdrill and is refused.
+pub const VERSION: u64 = 1;
+
+/// A device file's first line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub device: String,
+    pub name: String,
+}
+
+/// The header line as written: fields in this order, so the files read well.
+#[derive(Serialize)]
+struct HeaderOut<'a> {
+    format: &'static str,
+    version: u64,
+    device: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReviewOut<'a> {
+    #[serde(rename = "type")]
+    kind_of: &'static str,
+    uid: &'a str,
+    device: &'a str,
+    time: i64,
+    deck: &'a str,
+    deck_name: &'a str,
+    card: &'a str,
+    kind: &'a str,
+    prompt: &'a str,
+    rating: u8,
+    answer: &'a str,
+    verdict: &'a str,
+    response_ms: u64,
+    scheduler: &'a str,
+}
+
+#[derive(Serialize)]
+struct DeleteOut<'a> {
+    #[serde(rename = "type")]
+    kind_of: &'static str,
+    uid: &'a str,
+    device: &'a str,
+    time: i64,
+}
+
+fn line_of(value: &impl Serialize) -> String {
+    // Plain data with string keys: serialising cannot fail.
+    let mut line = serde_json::to_string(value).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+/// The header line (with its newline).
+pub fn header_line(header: &Header) -> String {
+    line_of(&HeaderOut {
+        format: FORMAT,
+        version: VERSION,
+        device: &header.device,
+        name: &header.name,
+    })
+}
+
+/// One event as a line (with its newline).
+pub fn event_line(event: &SyncEvent) -> String {
+    match event {
+        SyncEvent::Review(r) => line_of(&ReviewOut {
+            kind_of: "review",
+            uid: &r.uid,
+            device: &r.device,
+            time: r.reviewed_at.as_millisecond(),
+            deck: &r.deck,
+            deck_name: &r.deck_name,
+            card: &r.card,
+            kind: &r.kind,
+            prompt: &r.prompt,
+            rating: r.rating.number(),
+            answer: &r.answer,
+            verdict: &r.verdict,
+            response_ms: r.response_ms,
+            scheduler: &r.scheduler,
+        }),
+        SyncEvent::Delete(d) => line_of(&DeleteOut {
+            kind_of: "delete",
+            uid: &d.uid,
+            device: &d.device,
+            time: d.deleted_at.as_millisecond(),
+        }),
+    }
+}
+
+/// What is wrong with one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineProblem {
+    /// 1-based, counted from the start of the part parsed.
+    pub line: usize,
+    pub message: String,
+    /// The line was written by a newer factdrill.
+    pub newer: bool,
+}
+
+impl LineProblem {
+    fn bad(line: usize, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            message: message.into(),
+            newer: false,
+        }
+    }
+}
+
+/// The complete lines at the start of `bytes`: the byte length they span (with their
+/// newlines) and each one's text, without its line ending. Stops before a line with a NUL
+/// byte: a file some sync tools preallocate and fill in is not complete there yet.
+pub fn complete_lines(bytes: &[u8]) -> (usize, Vec<&[u8]>) {
+    let mut lines = Vec::new();
+    let mut end = 0;
+    while let Some(newline) = bytes[end..].iter().position(|&b| b == b'\n') {
+        let line = &bytes[end..end + newline];
+        if line.contains(&0) {
+            break;
+        }
+        lines.push(line.strip_suffix(b"\r").unwrap_or(line));
+        end += newline + 1;
+    }
+    (end, lines)
+}
+
+/// Reads a header line.
+pub fn parse_header(line: &[u8]) -> Result<Header, LineProblem> {
+    let value: Value = serde_json::from_slice(line).map_err(|e| {
+        LineProblem::bad(
+            1,
+            format!("not a factdrill sync file: the first line is not JSON ({e})"),
+        )
+    })?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(LineProblem::bad(
+            1,
+            format!("not a factdrill sync file: the first line has no \"format\": \"{FORMAT}\""),
+        ));
+    }
+    check_version(1, value.get("version"))?;
+    let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default();
+    let device = text("device");
+    if !valid_device(device) {
+        return Err(LineProblem::bad(
+            1,
+            "the header has no valid \"device\" id (letters, digits, - and _)",
+        ));
+    }
+    Ok(Header {
+        device: device.to_owned(),
+        name: text("name").to_owned(),
+    })
+}
+
+fn check_version(line: usize, version: Option<&Value>) -> Result<(), LineProblem> {
+    let version = match version {
+        None => return Ok(()),
+        Some(v) => v
+            .as_u64()
+            .ok_or_else(|| LineProblem::bad(line, "the format version is not a whole number"))?,
+    };
+    if version > VERSION {
+        return Err(LineProblem {
+            line,
+            message: format!(
+                "written by a newer factdrill (sync format version {version}; this one reads up to {VERSION}); upgrade factdrill on this machine"
+            ),
+            newer: true,
+        });
+    }
+    Ok(())
+}
+
+/// Device ids name files: only ASCII letters, digits, `-` and `_`, at most 64.
+pub fn valid_device(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[derive(Deserialize)]
+struct ReviewLine {
+    uid: String,
+    device: String,
+    time: i64,
+    deck: String,
+    #[serde(default)]
+    deck_name: String,
+    card: String,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    prompt: String,
+    rating: i64,
+    #[serde(default)]
+    answer: String,
+    verdict: String,
+    #[serde(default)]
+    response_ms: u64,
+    #[serde(default)]
+    scheduler: String,
+}
+
+#[derive(Deserialize)]
+struct DeleteLine {
+    uid: String,
+    device: String,
+    time: i64,
+}
+
+const VERDICTS: [&str; 4] = ["correct", "close", "partial", "wrong"];
+
+/// Reads event lines; `first` is the line number of the first. All or nothing: the first
+/// problem is returned and no event, so a file is applied only when every new line is good.
+pub fn parse_events(lines: &[&[u8]], first: usize) -> Result<Vec<SyncEvent>, LineProblem> {
+    let mut events = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let n = first + i;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        events.push(parse_event(line, n)?);
+    }
+    Ok(events)
+}
+
+fn parse_event(line: &[u8], n: usize) -> Result<SyncEvent, LineProblem> {
+    let value: Value = serde_json::from_slice(line)
+        .map_err(|e| LineProblem::bad(n, format!("not a JSON object ({e})")))?;
+    check_version(n, value.get("v"))?;
+    let bad_field = |e: serde_json::Error| LineProblem::bad(n, e.to_string());
+    let time = |ms: i64| {
+        Timestamp::from_millisecond(ms)
+            .map_err(|_| LineProblem::bad(n, format!("time {ms} is out of range")))
+    };
+    let uid = |uid: &str| {
+        uuid::Uuid::parse_str(uid)
+            .map(|_| ())
+            .map_err(|_| LineProblem::bad(n, format!("{uid:?} is not a review id (a UUID)")))
+    };
+    let device = |id: &str| {
+        if valid_device(id) {
+            Ok(())
+        } else {
+            Err(LineProblem::bad(n, format!("{id:?} is not a device id")))
+        }
+    };
+    match value.get("type").and_then(Value::as_str) {
+        Some("review") => {
+            let r: ReviewLine = serde_json::from_value(value).map_err(bad_field)?;
+            uid(&r.uid)?;
+            device(&r.device)?;
+            if crate::deck::Id::parse(&r.deck).is_err() {
+                return Err(LineProblem::bad(
+                    n,
+                    format!("{:?} is not a deck id", r.deck),
+                ));
+            }
+            if r.card.trim().is_empty() {
+                return Err(LineProblem::bad(n, "the card id is empty"));
+            }
+            let rating = Rating::from_number(r.rating)
+                .ok_or_else(|| LineProblem::bad(n, format!("rating {} is not 1 to 4", r.rating)))?;
+            if !VERDICTS.contains(&r.verdict.as_str()) {
+                return Err(LineProblem::bad(
+                    n,
+                    format!(
+                        "verdict {:?} is not one of {}",
+                        r.verdict,
+                        VERDICTS.join(", ")
+                    ),
+                ));
+            }
+            Ok(SyncEvent::Review(SyncReview {
+                uid: r.uid,
+                device: r.device,
+                deck_name: if r.deck_name.is_empty() {
+                    r.deck.clone()
+                } else {
+                    r.deck_name
+                },
+                deck: r.deck,
+                card: r.card,
+                kind: r.kind.unwrap_or_else(|| "recall".to_owned()),
+                prompt: r.prompt,
+                reviewed_at: time(r.time)?,
+                rating,
+                answer: r.answer,
+                verdict: r.verdict,
+                response_ms: r.response_ms,
+                scheduler: r.scheduler,
+            }))
+        }
+        Some("delete") => {
+            let d: DeleteLine = serde_json::from_value(value).map_err(bad_field)?;
+            uid(&d.uid)?;
+            device(&d.device)?;
+            Ok(SyncEvent::Delete(SyncDelete {
+                uid: d.uid,
+                device: d.device,
+                deleted_at: time(d.time)?,
+            }))
+        }
+        Some(other) => Err(LineProblem::bad(
+            n,
+            format!("unknown event type {other:?} (expected \"review\" or \"delete\")"),
+        )),
+        None => Err(LineProblem::bad(n, "the event has no \"type\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review() -> SyncEvent {
+        SyncEvent::Review(SyncReview {
+            uid: "019ab2c0-0000-7000-8000-000000000001".to_owned(),
+            device: "a1b2".to_owned(),
+            deck: "oms".to_owned(),
+            deck_name: "OMS".to_owned(),
+            card: "hq".to_owned(),
+            kind: "recall".to_owned(),
+            prompt: "Where?\n\"quoted\"".to_owned(),
+            reviewed_at: Timestamp::from_millisecond(1_768_032_000_000).unwrap(),
+            rating: Rating::Good,
+            answer: "Berlin".to_owned(),
+            verdict: "correct".to_owned(),
+            response_ms: 1200,
+            scheduler: "fsrs-6".to_owned(),
+        })
+    }
+
+    #[track_caller]
+    fn problem(line: &str) -> LineProblem {
+        parse_events(&[line.as_bytes()], 7).unwrap_err()
+    }
+
+    #[test]
+    fn events_round_trip_through_one_line_each() {
+        let delete = SyncEvent::Delete(SyncDelete {
+            uid: "019ab2c0-0000-7000-8000-000000000002".to_owned(),
+            device: "c3".to_owned(),
+            deleted_at: Timestamp::from_millisecond(5).unwrap(),
+        });
+        let text = format!("{}{}", event_line(&review()), event_line(&delete));
+        let (end, lines) = complete_lines(text.as_bytes());
+        assert_eq!(end, text.len());
+        assert_eq!(lines.len(), 2, "a newline in a prompt stays escaped");
+        assert_eq!(parse_events(&lines, 2).unwrap(), vec![review(), delete]);
+    }
+
+    #[test]
+    fn a_line_without_its_newline_is_not_complete() {
+        let line = event_line(&review());
+        let text = format!("{line}{}", &line[..line.len() / 2]);
+        let (end, lines) = complete_lines(text.as_bytes());
+        assert_eq!((end, lines.len()), (line.len(), 1));
+        let zeros = format!("{line}\0\0\0\0\n");
+        assert_eq!(complete_lines(zeros.as_bytes()).0, line.len());
+        let crlf = line.replace('\n', "\r\n");
+        assert_eq!(
+            parse_events(&complete_lines(crlf.as_bytes()).1, 1).unwrap(),
+            vec![review()]
+        );
+    }
+
+    #[test]
+    fn headers_are_checked() {
+        let h = Header {
+            device: "a1b2".to_owned(),
+            name: "laptop".to_owned(),
+        };
+        let line = header_line(&h);
+        assert_eq!(parse_header(line.trim_end().as_bytes()).unwrap(), h);
+        let newer = parse_header(br#"{"format":"factdrill-sync","version":2,"device":"a1b2"}"#)
+            .unwrap_err();
+        assert!(newer.newer);
+        assert!(newer.message.contains("version 2"), "{}", newer.message);
+        assert!(parse_header(br#"{"format":"other","device":"a"}"#).is_err());
+        assert!(parse_header(br#"{"format":"factdrill-sync","device":"../x"}"#).is_err());
+        assert!(parse_header(b"garbage").is_err());
+    }
+
+    #[test]
+    fn bad_lines_name_their_line_and_what_is_wrong() {
+        let case = |line: &str, want: &str| {
+            let p = problem(line);
+            assert_eq!(p.line, 7);
+            assert!(p.message.contains(want), "{line}: {}", p.message);
+        };
+        let good = event_line(&review());
+        case(&good.replace("\"rating\":3", "\"rating\":9"), "rating 9");
+        case(&good.replace("correct", "great"), "verdict \"great\"");
+        case(
+            &good.replace("\"oms\"", "\"no such/deck\""),
+            "not a deck id",
+        );
+        case(&good.replace("019ab2c0", "zz"), "not a review id");
+        case(&good.replace("review", "mark"), "unknown event type");
+        case("{not json", "not a JSON object");
+        case("{}", "no \"type\"");
+        let newer = problem(&good.replace("{\"", "{\"v\":2,\""));
+        assert!(newer.newer, "{}", newer.message);
+        assert!(
+            problem(&good.replace("\"time\":", "\"time\":\"x\",\"t\":"))
+                .message
+                .len()
+                > 5
+        );
+    }
+}
