@@ -33,6 +33,8 @@ pub struct SyncReview {
     pub card: String,
     pub kind: String,
     pub prompt: String,
+    /// The card's answer (its text in the deck), so a placeholder card reads well.
+    pub card_answer: String,
     pub reviewed_at: Timestamp,
     pub rating: Rating,
     pub answer: String,
@@ -125,7 +127,7 @@ pub struct Applied {
 /// The columns of a review as sync writes it; `review_row` reads them.
 const REVIEW_COLUMNS: &str = "SELECT r.uid, coalesce(r.device, ''), deck.key, deck.name, card.key,
         card.kind, card.prompt, r.reviewed_at, r.rating, r.answer, r.verdict, r.response_ms,
-        r.scheduler
+        r.scheduler, card.answer
      FROM review AS r JOIN card ON card.id = r.card_id JOIN deck ON deck.id = card.deck_id";
 
 fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
@@ -143,6 +145,7 @@ fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
         verdict: r.get(10)?,
         response_ms: u64::try_from(r.get::<_, i64>(11)?).unwrap_or(0),
         scheduler: r.get(12)?,
+        card_answer: r.get(13)?,
     })
 }
 
@@ -512,9 +515,16 @@ fn placeholder_card(
     }
     tx.execute(
         "INSERT INTO card (deck_id, key, kind, prompt, answer, position, added_at, retired_at)
-         VALUES (?1, ?2, ?3, ?4, '',
-                 (SELECT coalesce(max(position) + 1, 0) FROM card WHERE deck_id = ?1), ?5, ?5)",
-        params![deck, review.card, review.kind, review.prompt, now_ms],
+         VALUES (?1, ?2, ?3, ?4, ?5,
+                 (SELECT coalesce(max(position) + 1, 0) FROM card WHERE deck_id = ?1), ?6, ?6)",
+        params![
+            deck,
+            review.card,
+            review.kind,
+            review.prompt,
+            review.card_answer,
+            now_ms
+        ],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -570,4 +580,293 @@ pub(super) fn review_uid(conn: &Connection, at: Timestamp) -> rusqlite::Result<S
         }
     }
     Ok(uid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::{self, Id};
+    use crate::schedule::{Fsrs, Scheduler};
+    use crate::store::{NewReview, migrate};
+
+    const DECK: &str = "id: d\nname: D\ncards:\n  - {id: a, prompt: pa, answer: x}\n  - {id: b, prompt: pb, answer: y}\n";
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn studied(deck_text: &str) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .sync_deck(
+                &deck::load_str(deck_text).unwrap(),
+                t("2026-01-01T09:00:00Z"),
+            )
+            .unwrap();
+        store
+    }
+
+    /// Answers card `key` of deck `d` at `at`.
+    fn answer(store: &mut Store, key: &str, rating: Rating, at: Timestamp) {
+        let card = store
+            .cards(&Id::parse("d").unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|c| c.key == key)
+            .unwrap();
+        let fsrs = Fsrs::default();
+        let state = fsrs.review(&card.state, rating, at);
+        store
+            .record(&NewReview {
+                handle: card.handle,
+                reviewed_at: at,
+                rating,
+                answer: "typed",
+                verdict: "correct",
+                response_ms: 900,
+                scheduler: fsrs.name(),
+                state: &state,
+                previous: &card.state,
+            })
+            .unwrap();
+    }
+
+    fn uids(store: &Store) -> Vec<String> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT uid FROM review ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    fn file(name: &str) -> FileRecord {
+        FileRecord {
+            name: name.to_owned(),
+            device: "other".to_owned(),
+            device_name: String::new(),
+            read_bytes: 10,
+            tail: b"x".to_vec(),
+            events: 0,
+            last_event: None,
+        }
+    }
+
+    fn fresh_uid(store: &Store, at: Timestamp) -> String {
+        review_uid(&store.conn, at).unwrap()
+    }
+
+    #[test]
+    fn reviews_get_time_ordered_v7_ids_and_this_device() {
+        let mut store = studied(DECK);
+        let at = t("2026-01-02T09:00:00Z");
+        // A pinned clock: three answers in one millisecond keep their order in the ids.
+        answer(&mut store, "a", Rating::Again, at);
+        answer(&mut store, "a", Rating::Good, at);
+        answer(&mut store, "b", Rating::Good, at);
+        answer(&mut store, "b", Rating::Good, t("2026-01-03T09:00:00Z"));
+        let ids = uids(&store);
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(
+            ids, sorted,
+            "ids grow with time and, within a millisecond, in order"
+        );
+        for id in &ids {
+            let parsed = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(parsed.get_version_num(), 7);
+            let (secs, _) = parsed.get_timestamp().unwrap().to_unix();
+            assert!(secs >= 1_767_344_400, "{id} carries the review's time");
+        }
+        let device = store.device().unwrap().id;
+        assert_eq!(device.len(), 16);
+        let devices: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM review WHERE device = ?1",
+                [&device],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(devices, 4);
+    }
+
+    #[test]
+    fn a_writer_that_gives_no_id_still_gets_one_and_the_log_stays_append_only() {
+        let mut store = studied(DECK);
+        answer(&mut store, "a", Rating::Good, t("2026-01-02T09:00:00Z"));
+        let card: i64 = store
+            .conn
+            .query_row("SELECT card_id FROM review", [], |r| r.get(0))
+            .unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
+                 VALUES (?1, 1767344400000, 3, 'x', 'correct', 0, 'fsrs-6')",
+                [card],
+            )
+            .unwrap();
+        let ids = uids(&store);
+        assert!(uuid::Uuid::parse_str(&ids[1]).is_ok(), "{ids:?}");
+        assert_ne!(ids[0], ids[1]);
+        for sql in [
+            "UPDATE review SET rating = 1",
+            "UPDATE review SET uid = 'x'",
+            "UPDATE review SET device = 'someone-else'",
+        ] {
+            let err = store.conn.execute(sql, []).unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_migration_gives_old_reviews_ids_in_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate::apply_list(&mut conn, &path, 0, &migrate::MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO deck VALUES (1, 'd', 'D', '', '', 0, 0);
+             INSERT INTO card VALUES (1, 1, 'a', 'recall', 'p', 'x', 0, 0, NULL);
+             INSERT INTO review VALUES (1, 1, 1767344400000, 1, '', 'wrong', 0, 'fsrs-6');
+             INSERT INTO review VALUES (2, 1, 1767344400000, 3, '', 'correct', 0, 'fsrs-6');
+             INSERT INTO review VALUES (3, 1, 1767300000000, 3, '', 'correct', 0, 'fsrs-6');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let ids = uids(&store);
+        assert!(ids[0] < ids[1], "same millisecond: row order kept: {ids:?}");
+        assert!(ids[2] < ids[0], "earlier review, smaller id: {ids:?}");
+        for id in &ids {
+            let parsed = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(parsed.get_version_num(), 7, "{id}");
+            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{id}");
+        }
+        assert_eq!(
+            ids[0][..13],
+            fresh_uid(&store, t("2026-01-02T09:00:00Z"))[..13]
+        );
+        let (pending, deletes) = store.pending_counts().unwrap();
+        assert_eq!(
+            (pending, deletes),
+            (3, 0),
+            "old reviews are sent on the first sync"
+        );
+    }
+
+    #[test]
+    fn applying_another_devices_events_twice_adds_them_once() {
+        let mut a = studied(DECK);
+        answer(&mut a, "a", Rating::Good, t("2026-01-02T09:00:00Z"));
+        answer(&mut a, "b", Rating::Again, t("2026-01-02T09:01:00Z"));
+        let mut b = studied(DECK);
+        answer(&mut b, "a", Rating::Hard, t("2026-01-02T10:00:00Z"));
+        let events = a.pending_events().unwrap().events;
+        assert_eq!(events.len(), 2);
+        let now = t("2026-01-03T09:00:00Z");
+        let first = b.apply_events(&events, &file("a.jsonl"), now).unwrap();
+        assert_eq!((first.reviews, first.deletes), (2, 0));
+        assert_eq!(first.decks.iter().collect::<Vec<_>>(), ["d"]);
+        let again = b.apply_events(&events, &file("a.jsonl"), now).unwrap();
+        assert_eq!(again, Applied::default());
+        assert_eq!(b.review_count().unwrap(), 3);
+        // What b read is not pending; only its own review is.
+        let pending = b.pending_events().unwrap().events;
+        assert_eq!(pending.len(), 1);
+        assert_eq!(b.sync_files().unwrap(), vec![file("a.jsonl")]);
+        // And the other way: both logs are the same set.
+        a.apply_events(&pending, &file("b.jsonl"), now).unwrap();
+        assert_eq!(a.synced_log().unwrap(), b.synced_log().unwrap());
+    }
+
+    #[test]
+    fn a_deletion_travels_and_the_review_never_comes_back() {
+        let mut a = studied(DECK);
+        answer(&mut a, "a", Rating::Good, t("2026-01-02T09:00:00Z"));
+        answer(&mut a, "a", Rating::Again, t("2026-01-02T09:05:00Z"));
+        let mut b = studied(DECK);
+        let now = t("2026-01-03T09:00:00Z");
+        let reviews = a.pending_events().unwrap().events;
+        b.apply_events(&reviews, &file("a.jsonl"), now).unwrap();
+        a.mark_written(&reviews, &file("a-own.jsonl")).unwrap();
+
+        // Undo on a: the last review row is deleted; a tombstone remains.
+        let last = uids(&a).pop().unwrap();
+        a.conn
+            .execute("DELETE FROM review WHERE uid = ?1", [&last])
+            .unwrap();
+        let pending = a.pending_events().unwrap().events;
+        assert!(
+            matches!(&pending[..], [SyncEvent::Delete(d)] if d.uid == last && d.device == a.device().unwrap().id),
+            "{pending:?}"
+        );
+        let applied = b.apply_events(&pending, &file("a.jsonl"), now).unwrap();
+        assert_eq!((applied.reviews, applied.deletes), (0, 1));
+        assert_eq!(b.review_count().unwrap(), 1);
+        // The review arriving again (an old copy of a's file) is not inserted.
+        let again = b.apply_events(&reviews, &file("a.jsonl"), now).unwrap();
+        assert_eq!(again.reviews, 0);
+        assert_eq!(a.synced_log().unwrap(), b.synced_log().unwrap());
+        // A deletion of a review b never had is kept, so the review never arrives.
+        let mut c = studied(DECK);
+        c.apply_events(&pending, &file("a.jsonl"), now).unwrap();
+        c.apply_events(&reviews, &file("a.jsonl"), now).unwrap();
+        assert_eq!(c.review_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn unknown_decks_and_cards_wait_for_their_file_without_counting_as_active() {
+        let mut a = studied(DECK);
+        answer(&mut a, "a", Rating::Good, t("2026-01-02T09:00:00Z"));
+        let events = a.pending_events().unwrap().events;
+        let mut b = Store::open_in_memory().unwrap();
+        let now = t("2026-01-03T09:00:00Z");
+        b.apply_events(&events, &file("a.jsonl"), now).unwrap();
+        let known = b.known_decks().unwrap();
+        assert_eq!(known.len(), 1);
+        assert_eq!((known[0].key.as_str(), known[0].name.as_str()), ("d", "D"));
+        assert!(known[0].path.as_os_str().is_empty(), "no file yet");
+        assert_eq!(
+            b.phase_counts().unwrap(),
+            crate::store::PhaseCounts::default()
+        );
+        assert!(b.due_by_deck(now, now).unwrap().is_empty());
+        assert_eq!(b.next_due().unwrap(), None);
+
+        // Studying the deck file brings the card back with its history.
+        let report = b.sync_deck(&deck::load_str(DECK).unwrap(), now).unwrap();
+        assert_eq!((report.added, report.returned), (1, 1));
+        let id = Id::parse("d").unwrap();
+        b.ensure_states(&id, &Fsrs::default(), "fsrs").unwrap();
+        a.ensure_states(&id, &Fsrs::default(), "fsrs-rebuilt")
+            .unwrap();
+        let states = |s: &Store| {
+            s.cards(&id)
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.key, c.state))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(states(&a), states(&b));
+        assert_eq!(b.phase_counts().unwrap().new, 1);
+    }
+
+    #[test]
+    fn a_new_folder_forgets_the_old_ones_records() {
+        let mut a = studied(DECK);
+        answer(&mut a, "a", Rating::Good, t("2026-01-02T09:00:00Z"));
+        assert!(a.use_sync_dir("/one").unwrap());
+        let events = a.pending_events().unwrap().events;
+        a.mark_written(&events, &file("mine.jsonl")).unwrap();
+        assert_eq!(a.pending_counts().unwrap(), (0, 0));
+        assert!(!a.use_sync_dir("/one").unwrap());
+        assert_eq!(a.pending_counts().unwrap(), (0, 0));
+        assert!(a.use_sync_dir("/two").unwrap());
+        assert_eq!(a.pending_counts().unwrap(), (1, 0));
+        assert!(a.sync_files().unwrap().is_empty());
+    }
 }

@@ -45,6 +45,7 @@ struct ReviewOut<'a> {
     card: &'a str,
     kind: &'a str,
     prompt: &'a str,
+    card_answer: &'a str,
     rating: u8,
     answer: &'a str,
     verdict: &'a str,
@@ -91,6 +92,7 @@ pub fn event_line(event: &SyncEvent) -> String {
             card: &r.card,
             kind: &r.kind,
             prompt: &r.prompt,
+            card_answer: &r.card_answer,
             rating: r.rating.number(),
             answer: &r.answer,
             verdict: &r.verdict,
@@ -213,6 +215,8 @@ struct ReviewLine {
     kind: Option<String>,
     #[serde(default)]
     prompt: String,
+    #[serde(default)]
+    card_answer: String,
     rating: i64,
     #[serde(default)]
     answer: String,
@@ -305,6 +309,7 @@ fn parse_event(line: &[u8], n: usize) -> Result<SyncEvent, LineProblem> {
                 card: r.card,
                 kind: r.kind.unwrap_or_else(|| "recall".to_owned()),
                 prompt: r.prompt,
+                card_answer: r.card_answer,
                 reviewed_at: time(r.time)?,
                 rating,
                 answer: r.answer,
@@ -344,6 +349,7 @@ mod tests {
             card: "hq".to_owned(),
             kind: "recall".to_owned(),
             prompt: "Where?\n\"quoted\"".to_owned(),
+            card_answer: "Berlin".to_owned(),
             reviewed_at: Timestamp::from_millisecond(1_768_032_000_000).unwrap(),
             rating: Rating::Good,
             answer: "Berlin".to_owned(),

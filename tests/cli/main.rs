@@ -11,6 +11,7 @@ mod reliability;
 mod schedule;
 mod stats;
 mod study;
+mod sync;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,413 @@
+//! `factdrill sync`: two databases on one machine (two FACTDRILL_DB paths) study the same
+//! deck and merge through a temporary folder.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Env, output};
+
+const DECK: &str = "tests/fixtures/decks/good-small.yaml";
+const CARDS: [&str; 3] = ["hq", "first-head", "founded"];
+const DAY1: &str = "2026-01-10T09:00:00+01:00";
+const DAY1_LATER: &str = "2026-01-10T09:30:00+01:00";
+const DAY2: &str = "2026-01-11T09:00:00+01:00";
+
+fn study(env: &Env, now: &str, new: &str, answers: &str) {
+    let out = env
+        .cmd(now)
+        .args(["study", DECK, "--new", new])
+        .write_stdin(answers)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// `factdrill sync DIR` that must succeed; its stdout and stderr.
+fn sync(env: &Env, dir: &Path, now: &str) -> (String, String) {
+    let out = env
+        .cmd(now)
+        .args(["sync", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    output(env, &out)
+}
+
+fn run_ok(env: &Env, args: &[&str]) -> String {
+    let out = env.cmd(DAY2).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The review log as the JSON export has it, without local row ids, in a fixed order.
+fn log(env: &Env) -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(env, &["export", "reviews", "--format", "json"])).unwrap();
+    let mut rows: Vec<String> = json["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.as_object_mut().unwrap().remove("card_id");
+            r.to_string()
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Each card's schedule (history, memory state, next intervals), what is due, and stats.
+fn states(env: &Env) -> Vec<String> {
+    let mut all: Vec<String> = CARDS
+        .iter()
+        .map(|card| run_ok(env, &["schedule", "--card", card, "--json"]))
+        .collect();
+    all.push(run_ok(env, &["due", "--json"]));
+    all.push(run_ok(env, &["stats", "--json"]));
+    all
+}
+
+#[track_caller]
+fn same_states(a: &Env, b: &Env) {
+    let (a, b) = (states(a), states(b));
+    let what = CARDS.iter().copied().chain(["due", "stats"]);
+    for ((a, b), what) in a.iter().zip(&b).zip(what) {
+        assert_eq!(a, b, "{what} differs");
+    }
+}
+
+fn folder_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn reviews_total(env: &Env) -> u64 {
+    let json: serde_json::Value = serde_json::from_str(&run_ok(env, &["stats", "--json"])).unwrap();
+    json["reviews_total"].as_u64().unwrap()
+}
+
+/// Two devices study different and overlapping cards, then sync, `a` first or `b` first.
+fn converge(a_first: bool, b_time: &str) {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    // a: hq right twice (graduates), first-head wrong. b: hq wrong, first-head right, and
+    // founded, which a never saw.
+    study(&a, DAY1, "2", "Berlin\n\nHenk Sneevliet\n\nBerlin\n\n");
+    study(&b, b_time, "3", "1921\n\nOsip Piatnitsky\n\n1921\n\n");
+    let (before_a, before_b) = (log(&a), log(&b));
+    assert!(!before_a.is_empty() && !before_b.is_empty());
+    assert_ne!(states(&a), states(&b));
+
+    let (first, second) = if a_first { (&a, &b) } else { (&b, &a) };
+    let (said, _) = sync(first, dir, DAY2);
+    assert!(said.contains("wrote "), "{said}");
+    let (said, _) = sync(second, dir, DAY2);
+    assert!(said.contains(" reviews added"), "{said}");
+    let (said, _) = sync(first, dir, DAY2);
+    assert!(said.contains(" reviews added"), "{said}");
+
+    let merged = log(&a);
+    assert_eq!(merged, log(&b), "identical review logs");
+    assert_eq!(
+        merged.len(),
+        before_a.len() + before_b.len(),
+        "nothing lost or doubled"
+    );
+    same_states(&a, &b);
+
+    // Again: nothing changes, nothing is written.
+    let files = folder_bytes(dir);
+    for env in [&a, &b] {
+        let states_before = states(env);
+        let (said, stderr) = sync(env, dir, DAY2);
+        assert!(said.ends_with("  nothing new to write\n"), "{said}");
+        assert!(!said.contains("added"), "{said}");
+        assert_eq!(stderr, "");
+        assert_eq!(log(env), merged);
+        assert_eq!(states(env), states_before);
+    }
+    assert_eq!(folder_bytes(dir), files, "the second sync writes nothing");
+
+    // Studying on after the merge, from the merged states, and syncing again converges again.
+    let due: serde_json::Value = serde_json::from_str(&run_ok(&b, &["due", "--json"])).unwrap();
+    assert!(due["due_now"].as_u64().unwrap() > 0, "{due}");
+    study(&b, DAY2, "0", "Berlin\n\nOsip Piatnitsky\n\n1921\n\n");
+    sync(&b, dir, DAY2);
+    sync(&a, dir, DAY2);
+    assert_eq!(log(&a), log(&b));
+    same_states(&a, &b);
+}
+
+#[test]
+fn two_devices_end_with_the_same_log_and_states_a_first() {
+    converge(true, DAY1_LATER);
+}
+
+#[test]
+fn two_devices_end_with_the_same_log_and_states_b_first_on_the_same_pinned_clock() {
+    // Both answer at the very same millisecond: ties replay in one order on both devices.
+    converge(false, DAY1);
+}
+
+/// The single device file in `dir`.
+fn device_file(dir: &Path) -> PathBuf {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
+}
+
+#[test]
+fn a_half_copied_line_waits_and_arrives_once() {
+    let a = Env::new();
+    let b = Env::new();
+    let written = tempfile::tempdir().unwrap();
+    study(&a, DAY1, "3", "Berlin\n\nOsip Piatnitsky\n\n1921\n\n");
+    sync(&a, written.path(), DAY1);
+    let full = std::fs::read(device_file(written.path())).unwrap();
+    let lines = full
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
+    assert_eq!(lines, 4, "a header and three reviews");
+
+    // b's copy of the folder holds the file cut in the middle of its last line.
+    let copy = b.dir.path().join("sync");
+    std::fs::create_dir(&copy).unwrap();
+    let target = copy.join(device_file(written.path()).file_name().unwrap());
+    let last_line = full[..full.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap()
+        + 1;
+    let cut = last_line + (full.len() - last_line) / 2;
+    std::fs::write(&target, &full[..cut]).unwrap();
+    let (said, stderr) = sync(&b, &copy, DAY1);
+    assert_eq!(stderr, "");
+    assert!(
+        said.contains(": 2 reviews added, its last line is incomplete"),
+        "{said}"
+    );
+    assert_eq!(reviews_total(&b), 2);
+
+    // The copy completes; the third review arrives, once.
+    std::fs::write(&target, &full).unwrap();
+    let (said, _) = sync(&b, &copy, DAY1);
+    assert!(said.contains(": 1 review added\n"), "{said}");
+    sync(&b, &copy, DAY1);
+    assert_eq!(reviews_total(&b), 3);
+    assert_eq!(log(&a), log(&b));
+}
+
+#[test]
+fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
+    let a = Env::new();
+    let b = Env::new();
+    let dir = b.dir.path().join("sync");
+    std::fs::create_dir(&dir).unwrap();
+    study(&a, DAY1, "1", "Berlin\n\n");
+    sync(&a, &dir, DAY1);
+    std::fs::write(
+        dir.join("future.jsonl"),
+        "{\"format\":\"factdrill-sync\",\"version\":2,\"device\":\"future\"}\n{\"type\":\"review\"}\n",
+    )
+    .unwrap();
+    // A version-1 file whose third line is from a newer version: not even line 2 is applied.
+    let good = std::fs::read_to_string(device_file_named(&dir, &a)).unwrap();
+    let review = good.lines().nth(1).unwrap();
+    let newer_line = review.replacen('{', "{\"v\":3,", 1);
+    std::fs::write(
+        dir.join("mixed.jsonl"),
+        format!(
+            "{{\"format\":\"factdrill-sync\",\"version\":1,\"device\":\"mixed\"}}\n{}\n{newer_line}\n",
+            review.replace("019", "018")
+        ),
+    )
+    .unwrap();
+    let out = b
+        .cmd(DAY1)
+        .args(["sync", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let (stdout, stderr) = output(&b, &out);
+    assert_eq!(
+        stderr,
+        "[TMP]/sync/future.jsonl:1: written by a newer factdrill (sync format version 2; this one reads up to 1); upgrade factdrill on this machine; nothing new in this file was applied\n\
+         [TMP]/sync/mixed.jsonl:3: written by a newer factdrill (sync format version 3; this one reads up to 1); upgrade factdrill on this machine; nothing new in this file was applied\n\
+         factdrill: error: sync: 2 files in the sync folder could not be read; the rest was synced\n"
+    );
+    assert!(stdout.contains(": 1 review added"), "{stdout}");
+    assert_eq!(reviews_total(&b), 1, "only a's review");
+
+    // A line that is not an event: its file and line, the same way.
+    std::fs::remove_file(dir.join("future.jsonl")).unwrap();
+    std::fs::write(
+        dir.join("mixed.jsonl"),
+        "{\"format\":\"factdrill-sync\",\"version\":1,\"device\":\"mixed\"}\n{\"type\":\"review\",\"uid\":\"nope\"}\n",
+    )
+    .unwrap();
+    let out = b
+        .cmd(DAY1)
+        .args(["sync", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = output(&b, &out);
+    assert!(
+        stderr.starts_with("[TMP]/sync/mixed.jsonl:2: missing field `device`"),
+        "{stderr}"
+    );
+}
+
+/// `env`'s own file in `dir`, by its device id.
+fn device_file_named(dir: &Path, env: &Env) -> PathBuf {
+    let status = run_ok(env, &["sync", dir.to_str().unwrap(), "--status", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&status).unwrap();
+    dir.join(format!("{}.jsonl", json["device"]["id"].as_str().unwrap()))
+}
+
+#[test]
+fn decks_known_only_from_another_device_wait_for_their_file() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    study(&a, DAY1, "2", "Berlin\n\nOsip Piatnitsky\n\n");
+    sync(&a, folder.path(), DAY1);
+    sync(&b, folder.path(), DAY1);
+    assert_eq!(reviews_total(&b), 2);
+    // b has no file for the deck: `due` shows nothing, `study` alone says why.
+    let due: serde_json::Value = serde_json::from_str(&run_ok(&b, &["due", "--json"])).unwrap();
+    assert_eq!(due["decks"], serde_json::json!([]));
+    let out = b.cmd(DAY2).args(["study"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = output(&b, &out);
+    assert_eq!(
+        stderr,
+        "factdrill: deck `small` (Small test deck) has reviews but no deck file on this machine yet; study its file once by name to add it\n\
+         factdrill: error: no decks to study: this database knows none yet; start with a deck file, e.g. `factdrill study decks/oms.yaml`\n"
+    );
+    // Naming the file once: the cards come with their history and states.
+    study(&b, DAY2, "0", "");
+    same_states(&a, &b);
+}
+
+#[test]
+fn status_shows_each_device_file_and_what_is_pending() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    study(&a, DAY1, "2", "Berlin\n\nOsip Piatnitsky\n\n");
+    run_ok(&a, &["sync", dir, "--name", "laptop"]);
+    study(&a, DAY1_LATER, "1", "1921\n\n");
+    study(&b, DAY1, "1", "Berlin\n\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&b, &["sync", dir, "--status", "--json"])).unwrap();
+    assert_eq!(
+        json["pending"],
+        serde_json::json!({"reviews": 1, "deletes": 0})
+    );
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["events"], serde_json::Value::Null, "not read yet");
+
+    sync(&b, folder.path(), DAY2);
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&a, &["sync", dir, "--status", "--json"])).unwrap();
+    assert_eq!(json["device"]["name"], "laptop");
+    assert_eq!(json["pending"]["reviews"], 1, "the review after the sync");
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files[0]["own"], true);
+    assert_eq!(files[0]["events"], 2);
+    assert_eq!(files[0]["device_name"], "laptop");
+    assert_eq!(files[0]["last_event"], "2026-01-10T08:00:00Z");
+    assert_eq!(files[0]["read_bytes"], files[0]["size"]);
+    assert_eq!(files[1]["own"], false);
+    assert_eq!(
+        files[1]["events"],
+        serde_json::Value::Null,
+        "a has not read b's file"
+    );
+
+    let text = run_ok(&a, &["sync", dir, "--status"]);
+    assert!(text.contains("This device  laptop ("), "{text}");
+    assert!(
+        text.contains("Not written  1 review, 0 deletions"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(this device's file)\n  device       laptop ("),
+        "{text}"
+    );
+    assert!(
+        text.contains("  events       2, the last at 2026-01-10 09:00\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_copied_database_is_noticed_and_can_take_a_new_device_id() {
+    let a = Env::new();
+    let copy = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    study(&a, DAY1, "1", "Berlin\n\n");
+    sync(&a, folder.path(), DAY1);
+    std::fs::copy(a.db(), copy.db()).unwrap();
+    // The copy studies and syncs as the same device, appending to a's file.
+    study(&copy, DAY1_LATER, "1", "Osip Piatnitsky\n\n");
+    sync(&copy, folder.path(), DAY1_LATER);
+    let (_, stderr) = sync(&a, folder.path(), DAY2);
+    assert!(
+        stderr.contains("1 review recorded under this device's id ")
+            && stderr.contains("run `factdrill sync DIR --new-device` on one of the two"),
+        "{stderr}"
+    );
+    // Re-keyed, the copy writes its own file from now on; nothing is lost or doubled.
+    let out = copy
+        .cmd(DAY2)
+        .args(["sync", folder.path().to_str().unwrap(), "--new-device"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (_, stderr) = output(&copy, &out);
+    assert!(
+        stderr.starts_with("factdrill: this database is now device "),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
+    study(&copy, DAY2, "1", "1921\n\n");
+    sync(&copy, folder.path(), DAY2);
+    sync(&a, folder.path(), DAY2);
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 2);
+    assert_eq!(reviews_total(&a), 3);
+    assert_eq!(log(&a), log(&copy));
+}
+
+#[test]
+fn a_missing_folder_is_a_clear_error() {
+    let env = Env::new();
+    let out = env
+        .cmd(DAY1)
+        .args(["sync", env.dir.path().join("nope").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = output(&env, &out);
+    assert_eq!(
+        stderr,
+        "factdrill: error: cannot use the sync folder [TMP]/nope: No such file or directory (os error 2)\n"
+    );
+}
