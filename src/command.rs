@@ -78,10 +78,11 @@ fn sync(args: &SyncArgs, config: &Config) -> Result<(), Error> {
             continue;
         }
         // A file that is gone or invalid here: the next `study` that can load it replays.
+        // (`sync` invalidated the deck's cache either way.)
         if let Ok(deck) = deck::load(&known.path)
             && deck.id.as_str() == known.key
+            && let Ok((scheduler, fingerprint)) = scheduler_for(&deck, None)
         {
-            let (scheduler, fingerprint) = scheduler_for(&deck, None)?;
             store.ensure_states(&deck.id, scheduler.as_ref(), &fingerprint)?;
         }
     }

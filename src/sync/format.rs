@@ -236,21 +236,61 @@ struct DeleteLine {
 
 const VERDICTS: [&str; 4] = ["correct", "close", "partial", "wrong"];
 
+/// What some lines of a device file hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub events: Vec<SyncEvent>,
+    /// The device's name, if a line renamed it (the last such line).
+    pub name: Option<String>,
+}
+
+/// A line that renames the device (`sync --name` after its file was made).
+pub fn name_line(device: &str, name: &str, time: Timestamp) -> String {
+    line_of(&NameOut {
+        kind_of: "name",
+        device,
+        name,
+        time: time.as_millisecond(),
+    })
+}
+
+#[derive(Serialize)]
+struct NameOut<'a> {
+    #[serde(rename = "type")]
+    kind_of: &'static str,
+    device: &'a str,
+    name: &'a str,
+    time: i64,
+}
+
 /// Reads event lines; `first` is the line number of the first. All or nothing: the first
 /// problem is returned and no event, so a file is applied only when every new line is good.
-pub fn parse_events(lines: &[&[u8]], first: usize) -> Result<Vec<SyncEvent>, LineProblem> {
-    let mut events = Vec::with_capacity(lines.len());
+pub fn parse_events(lines: &[&[u8]], first: usize) -> Result<Parsed, LineProblem> {
+    let mut parsed = Parsed {
+        events: Vec::with_capacity(lines.len()),
+        name: None,
+    };
     for (i, line) in lines.iter().enumerate() {
         let n = first + i;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        events.push(parse_event(line, n)?);
+        match parse_line(line, n)? {
+            Line::Event(event) => parsed.events.push(event),
+            Line::Name(name) => parsed.name = Some(name),
+        }
     }
-    Ok(events)
+    Ok(parsed)
 }
 
-fn parse_event(line: &[u8], n: usize) -> Result<SyncEvent, LineProblem> {
+// Short-lived, one at a time: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Line {
+    Event(SyncEvent),
+    Name(String),
+}
+
+fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
     let value: Value = serde_json::from_slice(line)
         .map_err(|e| LineProblem::bad(n, format!("not a JSON object ({e})")))?;
     check_version(n, value.get("v"))?;
@@ -297,7 +337,7 @@ fn parse_event(line: &[u8], n: usize) -> Result<SyncEvent, LineProblem> {
                     ),
                 ));
             }
-            Ok(SyncEvent::Review(SyncReview {
+            Ok(Line::Event(SyncEvent::Review(SyncReview {
                 uid: r.uid,
                 device: r.device,
                 deck_name: if r.deck_name.is_empty() {
@@ -316,21 +356,25 @@ fn parse_event(line: &[u8], n: usize) -> Result<SyncEvent, LineProblem> {
                 verdict: r.verdict,
                 response_ms: r.response_ms,
                 scheduler: r.scheduler,
-            }))
+            })))
         }
         Some("delete") => {
             let d: DeleteLine = serde_json::from_value(value).map_err(bad_field)?;
             uid(&d.uid)?;
             device(&d.device)?;
-            Ok(SyncEvent::Delete(SyncDelete {
+            Ok(Line::Event(SyncEvent::Delete(SyncDelete {
                 uid: d.uid,
                 device: d.device,
                 deleted_at: time(d.time)?,
-            }))
+            })))
         }
+        Some("name") => match value.get("name").and_then(Value::as_str) {
+            Some(name) => Ok(Line::Name(name.to_owned())),
+            None => Err(LineProblem::bad(n, "the name event has no \"name\"")),
+        },
         Some(other) => Err(LineProblem::bad(
             n,
-            format!("unknown event type {other:?} (expected \"review\" or \"delete\")"),
+            format!("unknown event type {other:?} (expected \"review\", \"delete\" or \"name\")"),
         )),
         None => Err(LineProblem::bad(n, "the event has no \"type\"")),
     }
@@ -375,7 +419,18 @@ mod tests {
         let (end, lines) = complete_lines(text.as_bytes());
         assert_eq!(end, text.len());
         assert_eq!(lines.len(), 2, "a newline in a prompt stays escaped");
-        assert_eq!(parse_events(&lines, 2).unwrap(), vec![review(), delete]);
+        assert_eq!(
+            parse_events(&lines, 2).unwrap().events,
+            vec![review(), delete]
+        );
+        let renamed = format!(
+            "{}{}",
+            name_line("a1b2", "laptop", Timestamp::UNIX_EPOCH),
+            name_line("a1b2", "desk", Timestamp::UNIX_EPOCH)
+        );
+        let parsed = parse_events(&complete_lines(renamed.as_bytes()).1, 2).unwrap();
+        assert_eq!(parsed.name.as_deref(), Some("desk"));
+        assert!(parsed.events.is_empty());
     }
 
     #[test]
@@ -388,7 +443,9 @@ mod tests {
         assert_eq!(complete_lines(zeros.as_bytes()).0, line.len());
         let crlf = line.replace('\n', "\r\n");
         assert_eq!(
-            parse_events(&complete_lines(crlf.as_bytes()).1, 1).unwrap(),
+            parse_events(&complete_lines(crlf.as_bytes()).1, 1)
+                .unwrap()
+                .events,
             vec![review()]
         );
     }

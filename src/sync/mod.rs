@@ -208,7 +208,7 @@ pub fn run(store: &mut Store, dir: &Path, now: Timestamp) -> Result<Outcome, Err
         ));
     }
     if own_ok {
-        outcome.written = write_own(store, &own_path, &own_name, &device)?;
+        outcome.written = write_own(store, &own_path, &own_name, &device, now)?;
     }
     Ok(outcome)
 }
@@ -315,8 +315,7 @@ fn read_file(
         .map_err(read_err(path))?;
     let (end, lines) = format::complete_lines(&bytes);
     read.outcome.waiting = end < bytes.len();
-    if resume.is_some() && lines.is_empty() && record.is_some_and(|r| r.device_name == header.name)
-    {
+    if resume.is_some() && lines.is_empty() {
         return Ok(Some(read));
     }
     let first_line = if resume.is_some() {
@@ -324,12 +323,18 @@ fn read_file(
     } else {
         2
     };
-    let events = format::parse_events(&lines, first_line).map_err(Problem::Line)?;
+    let parsed = format::parse_events(&lines, first_line).map_err(Problem::Line)?;
+    let events = parsed.events;
+    let device_name = parsed
+        .name
+        .or_else(|| resume.map(|r| r.device_name.clone()))
+        .unwrap_or(header.name);
+    read.outcome.device_name.clone_from(&device_name);
     let read_bytes = start + end as u64;
     let record = FileRecord {
         name: name.to_owned(),
         device: header.device.clone(),
-        device_name: header.name.clone(),
+        device_name,
         read_bytes,
         // Read from the start, the header precedes the new bytes.
         tail: tail_of(
@@ -370,12 +375,20 @@ fn tail_of(before: &[u8], new: &[u8]) -> Vec<u8> {
 
 /// Appends the events no file holds to this device's file (creating it with its header),
 /// flushes it to disk, then records them as written. Returns how many were written.
-fn write_own(store: &mut Store, path: &Path, name: &str, device: &Device) -> Result<usize, Error> {
-    let pending = store.pending_events()?.events;
-    if pending.is_empty() {
+fn write_own(
+    store: &mut Store,
+    path: &Path,
+    name: &str,
+    device: &Device,
+    now: Timestamp,
+) -> Result<usize, Error> {
+    let renamed =
+        |record: Option<&FileRecord>| record.is_some_and(|r| r.device_name != device.name);
+    let record = store.sync_files()?.into_iter().find(|r| r.name == name);
+    let (reviews, deletes) = store.pending_counts()?;
+    if reviews + deletes == 0 && !renamed(record.as_ref()) {
         return Ok(0);
     }
-    let record = store.sync_files()?.into_iter().find(|r| r.name == name);
     let fail = write_err(path);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -384,6 +397,16 @@ fn write_own(store: &mut Store, path: &Path, name: &str, device: &Device) -> Res
         .write(true)
         .open(path)
         .map_err(&fail)?;
+    // Two syncs of this database at once take turns here (best effort: some network and
+    // cloud file systems cannot lock). The lock lasts until `file` is dropped, after the
+    // database records what was written; what the other wrote is not pending any more.
+    let _ = file.lock();
+    let record = store.sync_files()?.into_iter().find(|r| r.name == name);
+    let pending = store.pending_events()?.events;
+    let rename = renamed(record.as_ref());
+    if pending.is_empty() && !rename {
+        return Ok(0);
+    }
     let len = file.metadata().map_err(&fail)?.len();
     let mut text = String::new();
     // Bytes after what was read are the incomplete last line of a write that was cut short
@@ -401,6 +424,9 @@ fn write_own(store: &mut Store, path: &Path, name: &str, device: &Device) -> Res
         }));
         (0, 0, None, Vec::new())
     };
+    if rename {
+        text.push_str(&format::name_line(&device.id, &device.name, now));
+    }
     for event in &pending {
         text.push_str(&format::event_line(event));
     }
@@ -419,9 +445,7 @@ fn write_own(store: &mut Store, path: &Path, name: &str, device: &Device) -> Res
     let written = FileRecord {
         name: name.to_owned(),
         device: device.id.clone(),
-        device_name: record
-            .as_ref()
-            .map_or_else(|| device.name.clone(), |r| r.device_name.clone()),
+        device_name: device.name.clone(),
         read_bytes: start + text.len() as u64,
         tail,
         events,

@@ -356,6 +356,54 @@ fn status_shows_each_device_file_and_what_is_pending() {
         text.contains("  events       2, the last at 2026-01-10 09:00\n"),
         "{text}"
     );
+
+    // Renamed after its file was made: the others learn the new name.
+    run_ok(&a, &["sync", dir, "--name", "desk"]);
+    sync(&b, folder.path(), DAY2);
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&b, &["sync", dir, "--status", "--json"])).unwrap();
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files[1]["device_name"], "desk", "{json}");
+    assert_eq!(files[1]["events"], 3);
+}
+
+#[test]
+fn a_lost_or_cut_own_file_is_written_again() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    study(&a, DAY1, "2", "Berlin\n\nOsip Piatnitsky\n\n");
+    sync(&a, folder.path(), DAY1);
+    // The folder loses a's file (deleted by hand, or a sync tool's mistake).
+    std::fs::remove_file(device_file(folder.path())).unwrap();
+    study(&a, DAY1_LATER, "1", "1921\n\n");
+    let (said, stderr) = sync(&a, folder.path(), DAY1_LATER);
+    assert!(
+        stderr.contains("is not as this database left it"),
+        "{stderr}"
+    );
+    assert!(said.contains("wrote 3 events"), "{said}");
+
+    // A write cut short (a crash): half a line at the end of a's own file is cut off and
+    // what it held is written again.
+    let file = device_file(folder.path());
+    let full = std::fs::read(&file).unwrap();
+    let mut cut = full.clone();
+    cut.extend_from_slice(b"{\"type\":\"review\",\"uid\":\"019");
+    std::fs::write(&file, &cut).unwrap();
+    study(&a, DAY2, "0", "Berlin\n\n");
+    let (said, stderr) = sync(&a, folder.path(), DAY2);
+    assert_eq!(stderr, "");
+    assert!(said.contains("wrote 1 event"), "{said}");
+    let now = std::fs::read(&file).unwrap();
+    assert_eq!(
+        now[..full.len()],
+        full[..],
+        "appended after the last complete line"
+    );
+    sync(&b, folder.path(), DAY2);
+    assert_eq!(reviews_total(&b), 4);
+    assert_eq!(log(&a), log(&b));
 }
 
 #[test]
