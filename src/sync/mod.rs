@@ -190,11 +190,19 @@ pub fn run(store: &mut Store, dir: &Path, now: Timestamp) -> Result<Outcome, Err
             Err(Problem::Line(line)) => {
                 own_ok &= name != own_name;
                 outcome.problems.push(format!(
-                    "{}:{}: {}{}",
+                    "{}:{}: {}; nothing new in this file was applied",
                     path.display(),
                     line.line,
                     line.message,
-                    "; nothing new in this file was applied"
+                ));
+            }
+            // A file that cannot be read (an online-only placeholder of a cloud drive, no
+            // permission): the others are still synced.
+            Err(Problem::Fatal(Error::Read { source, .. })) => {
+                own_ok &= name != own_name;
+                outcome.problems.push(format!(
+                    "{}: cannot read it: {source}; nothing new in this file was applied",
+                    path.display()
                 ));
             }
             Err(Problem::Fatal(err)) => return Err(err),

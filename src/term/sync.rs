@@ -118,9 +118,11 @@ pub fn sync_status(s: &Status, tz: &TimeZone) {
             "  device       {}",
             safe(&device_label(&r.device, &r.device_name, ""))
         );
-        let last = r.last_event.map_or_else(|| "none".to_owned(), local);
+        let last = r
+            .last_event
+            .map_or_else(String::new, |t| format!(", the last at {}", local(t)));
         println!(
-            "  events       {}, the last at {last}",
+            "  events       {}{last}",
             usize::try_from(r.events).unwrap_or(usize::MAX)
         );
         println!("  read         {} bytes; the file has {size}", r.read_bytes);
