@@ -366,16 +366,16 @@ impl Store {
         let tx = self.conn.transaction().map_err(fail)?;
         let mut applied = Applied::default();
         let mut cards = HashMap::new();
+        let mut positions = HashMap::new();
         for event in events {
             match event {
                 SyncEvent::Review(review) => {
                     let known: bool = tx
-                        .query_row(
+                        .prepare_cached(
                             "SELECT EXISTS (SELECT 1 FROM review WHERE uid = ?1)
                                  OR EXISTS (SELECT 1 FROM review_tombstone WHERE uid = ?1)",
-                            [&review.uid],
-                            |r| r.get(0),
                         )
+                        .and_then(|mut stmt| stmt.query_row([&review.uid], |r| r.get(0)))
                         .map_err(fail)?;
                     if known {
                         continue;
@@ -384,7 +384,8 @@ impl Store {
                     let card_id = if let Some(&id) = cards.get(&key) {
                         id
                     } else {
-                        let id = placeholder_card(&tx, review, now).map_err(fail)?;
+                        let id =
+                            placeholder_card(&tx, review, now, &mut positions).map_err(fail)?;
                         cards.insert(key, id);
                         id
                     };
@@ -486,12 +487,12 @@ fn placeholder_card(
     tx: &Transaction<'_>,
     review: &SyncReview,
     now: Timestamp,
+    positions: &mut HashMap<i64, i64>,
 ) -> rusqlite::Result<i64> {
     let now_ms = now.as_millisecond();
     let deck: i64 = if let Some(id) = tx
-        .query_row("SELECT id FROM deck WHERE key = ?1", [&review.deck], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM deck WHERE key = ?1")?
+        .query_row([&review.deck], |r| r.get(0))
         .optional()?
     {
         id
@@ -504,48 +505,56 @@ fn placeholder_card(
         tx.last_insert_rowid()
     };
     if let Some(id) = tx
-        .query_row(
-            "SELECT id FROM card WHERE deck_id = ?1 AND key = ?2",
-            params![deck, review.card],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM card WHERE deck_id = ?1 AND key = ?2")?
+        .query_row(params![deck, review.card], |r| r.get(0))
         .optional()?
     {
         return Ok(id);
     }
-    tx.execute(
+    // New cards go after the deck's last one; counted once per deck and sync, not per card
+    // (finding the maximum scans the deck's cards).
+    let position = match positions.get(&deck) {
+        Some(&next) => next,
+        None => tx.query_row(
+            "SELECT coalesce(max(position) + 1, 0) FROM card WHERE deck_id = ?1",
+            [deck],
+            |r| r.get(0),
+        )?,
+    };
+    positions.insert(deck, position + 1);
+    tx.prepare_cached(
         "INSERT INTO card (deck_id, key, kind, prompt, answer, position, added_at, retired_at)
-         VALUES (?1, ?2, ?3, ?4, ?5,
-                 (SELECT coalesce(max(position) + 1, 0) FROM card WHERE deck_id = ?1), ?6, ?6)",
-        params![
-            deck,
-            review.card,
-            review.kind,
-            review.prompt,
-            review.card_answer,
-            now_ms
-        ],
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    )?
+    .execute(params![
+        deck,
+        review.card,
+        review.kind,
+        review.prompt,
+        review.card_answer,
+        position,
+        now_ms
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 
 fn insert_synced(tx: &Transaction<'_>, card_id: i64, r: &SyncReview) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
                              uid, device)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            card_id,
-            r.reviewed_at.as_millisecond(),
-            r.rating.number(),
-            r.answer,
-            r.verdict,
-            i64::try_from(r.response_ms).unwrap_or(i64::MAX),
-            r.scheduler,
-            r.uid,
-            r.device,
-        ],
-    )?;
+    )?
+    .execute(params![
+        card_id,
+        r.reviewed_at.as_millisecond(),
+        r.rating.number(),
+        r.answer,
+        r.verdict,
+        i64::try_from(r.response_ms).unwrap_or(i64::MAX),
+        r.scheduler,
+        r.uid,
+        r.device,
+    ])?;
     Ok(())
 }
 

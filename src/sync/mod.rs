@@ -310,7 +310,7 @@ fn read_file(
         outcome: FileOutcome {
             name: name.to_owned(),
             device: header.device.clone(),
-            device_name: header.name.clone(),
+            device_name: resume.map_or_else(|| header.name.clone(), |r| r.device_name.clone()),
             reread: record.is_some() && resume.is_none(),
             ..FileOutcome::default()
         },
@@ -326,12 +326,19 @@ fn read_file(
     if resume.is_some() && lines.is_empty() {
         return Ok(Some(read));
     }
-    let first_line = if resume.is_some() {
-        line_number(path, start)?
-    } else {
-        2
+    let parsed = match format::parse_events(&lines, 1) {
+        Ok(parsed) => parsed,
+        Err(mut problem) => {
+            // Line numbers in the file: counted only for the message.
+            let first_line = if resume.is_some() {
+                line_number(path, start)?
+            } else {
+                2
+            };
+            problem.line += first_line - 1;
+            return Err(Problem::Line(problem));
+        }
     };
-    let parsed = format::parse_events(&lines, first_line).map_err(Problem::Line)?;
     let events = parsed.events;
     let device_name = parsed
         .name

@@ -252,13 +252,13 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
     assert!(stdout.contains(": 1 review added"), "{stdout}");
     assert_eq!(reviews_total(&b), 1, "only a's review");
 
-    // A line that is not an event: its file and line, the same way.
+    // A line that is not an event, after the part already read: its file and line.
     std::fs::remove_file(dir.join("future.jsonl")).unwrap();
-    std::fs::write(
-        dir.join("mixed.jsonl"),
-        "{\"format\":\"factdrill-sync\",\"version\":1,\"device\":\"mixed\"}\n{\"type\":\"review\",\"uid\":\"nope\"}\n",
-    )
-    .unwrap();
+    std::fs::remove_file(dir.join("mixed.jsonl")).unwrap();
+    let a_file = device_file_named(&dir, &a);
+    let mut text = std::fs::read_to_string(&a_file).unwrap();
+    text.push_str("{\"type\":\"review\",\"uid\":\"nope\"}\n");
+    std::fs::write(&a_file, text).unwrap();
     let out = b
         .cmd(DAY1)
         .args(["sync", dir.to_str().unwrap()])
@@ -266,8 +266,9 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let (_, stderr) = output(&b, &out);
+    let name = a_file.file_name().unwrap().to_str().unwrap();
     assert!(
-        stderr.starts_with("[TMP]/sync/mixed.jsonl:2: missing field `device`"),
+        stderr.starts_with(&format!("[TMP]/sync/{name}:3: missing field `device`")),
         "{stderr}"
     );
 }
