@@ -175,7 +175,8 @@ impl Store {
     pub fn new_device_id(&mut self) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'device_id'",
+                "INSERT INTO meta (key, value) VALUES ('device_id', lower(hex(randomblob(8))))
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [],
             )
             .map_err(self.fail())?;

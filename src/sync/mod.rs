@@ -142,7 +142,12 @@ pub fn file_name(device: &str) -> String {
 pub fn run(store: &mut Store, dir: &Path, now: Timestamp) -> Result<Outcome, Error> {
     let dir = canonical(dir)?;
     store.use_sync_dir(&dir.to_string_lossy())?;
-    let device = store.device()?;
+    let mut device = store.device()?;
+    if !format::valid_device(&device.id) {
+        // Only if someone removed or damaged it by hand: this database gets a new one.
+        store.new_device_id()?;
+        device = store.device()?;
+    }
     let own_name = file_name(&device.id);
     let own_path = dir.join(&own_name);
     let mut outcome = Outcome {

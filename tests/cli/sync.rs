@@ -460,3 +460,46 @@ fn a_missing_folder_is_a_clear_error() {
         "factdrill: error: cannot use the sync folder [TMP]/nope: No such file or directory (os error 2)\n"
     );
 }
+
+#[test]
+fn an_undone_review_is_undone_on_every_device() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    study(&a, DAY1, "3", "Berlin\n\nOsip Piatnitsky\n\n1921\n\n");
+    sync(&a, folder.path(), DAY1);
+    sync(&b, folder.path(), DAY1);
+    study(&b, DAY1, "0", "");
+    assert_eq!(reviews_total(&b), 3);
+    // Undo on a, as the undo command does it: delete the last review row.
+    {
+        let conn = rusqlite::Connection::open(a.db()).unwrap();
+        let deleted = conn
+            .execute(
+                "DELETE FROM review WHERE id = (SELECT max(id) FROM review)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(deleted, 1);
+        // (and its card's state goes back: here by having the next `study` replay the log)
+        conn.execute("DELETE FROM meta WHERE key LIKE 'state_fingerprint/%'", [])
+            .unwrap();
+    }
+    study(&a, DAY1, "0", "");
+    let (said, _) = sync(&a, folder.path(), DAY2);
+    assert!(said.contains("wrote 1 event"), "{said}");
+    let (said, _) = sync(&b, folder.path(), DAY2);
+    assert!(said.contains(": 1 review undone"), "{said}");
+    assert_eq!(reviews_total(&b), 2);
+    assert_eq!(log(&a), log(&b));
+    same_states(&a, &b);
+    // A folder replaced by an old copy (the review is back in a's file, the deletion gone):
+    // b re-reads it and the review still stays deleted.
+    let file = device_file_named(folder.path(), &a);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let old: String = text.split_inclusive('\n').take(4).collect();
+    std::fs::write(&file, old).unwrap();
+    let (said, _) = sync(&b, folder.path(), DAY2);
+    assert!(!said.contains("added"), "{said}");
+    assert_eq!(reviews_total(&b), 2);
+}

@@ -63,7 +63,7 @@ CREATE TABLE review_tombstone (
 CREATE TRIGGER review_leaves_tombstone AFTER DELETE ON review WHEN OLD.uid IS NOT NULL
 BEGIN
     INSERT OR IGNORE INTO review_tombstone (uid, device, deleted_at)
-    VALUES (OLD.uid, (SELECT value FROM meta WHERE key = 'device_id'),
+    VALUES (OLD.uid, coalesce((SELECT value FROM meta WHERE key = 'device_id'), ''),
             CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;
 
