@@ -83,17 +83,21 @@ pub fn sync_status(s: &Status, tz: &TimeZone) {
             safe(other)
         );
     }
-    println!(
-        "Not written  {}, {} (run `factdrill sync` to write them)",
-        count(
-            usize::try_from(s.pending_reviews).unwrap_or(usize::MAX),
-            "review"
-        ),
-        count(
-            usize::try_from(s.pending_deletes).unwrap_or(usize::MAX),
-            "deletion"
-        )
-    );
+    if s.pending_reviews + s.pending_deletes == 0 {
+        println!("Not written  nothing: the folder holds everything this database has");
+    } else {
+        println!(
+            "Not written  {}, {} (run `factdrill sync` to write them)",
+            count(
+                usize::try_from(s.pending_reviews).unwrap_or(usize::MAX),
+                "review"
+            ),
+            count(
+                usize::try_from(s.pending_deletes).unwrap_or(usize::MAX),
+                "deletion"
+            )
+        );
+    }
     if s.files.is_empty() {
         println!("{DIM}No device files in the folder yet.{DIM:#}");
         return;

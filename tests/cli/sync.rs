@@ -503,3 +503,34 @@ fn an_undone_review_is_undone_on_every_device() {
     assert!(!said.contains("added"), "{said}");
     assert_eq!(reviews_total(&b), 2);
 }
+
+/// This database's device id, from `sync --status --json`.
+fn device_id(env: &Env, dir: &Path) -> String {
+    let status = run_ok(env, &["sync", dir.to_str().unwrap(), "--status", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&status).unwrap();
+    json["device"]["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn what_sync_and_status_say() {
+    let a = Env::new();
+    let b = Env::new();
+    let dir = b.dir.path().join("sync");
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.to_str().unwrap();
+    let (id_a, id_b) = (device_id(&a, &dir), device_id(&b, &dir));
+    let redact = |text: String| text.replace(&id_a, "[A]").replace(&id_b, "[B]");
+    study(&a, DAY1, "2", "Berlin\n\nOsip Piatnitsky\n\n");
+    run_ok(&a, &["sync", path, "--name", "laptop"]);
+    study(&b, DAY1_LATER, "1", "Berlin\n\n");
+    let (said, stderr) = sync(&b, &dir, DAY2);
+    assert_eq!(stderr, "");
+    insta::assert_snapshot!("sync_b", redact(said));
+    let out = b
+        .cmd(DAY2)
+        .args(["sync", path, "--status"])
+        .output()
+        .unwrap();
+    let (status, _) = output(&b, &out);
+    insta::assert_snapshot!("sync_status_b", redact(status));
+}
