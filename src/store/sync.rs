@@ -879,4 +879,117 @@ mod tests {
         assert_eq!(a.pending_counts().unwrap(), (1, 0));
         assert!(a.sync_files().unwrap().is_empty());
     }
+
+    /// A device in the simulation: its database, its file (the events it appended), and
+    /// how far it has read each other device's file.
+    struct Sim {
+        store: Store,
+        file: Vec<SyncEvent>,
+        read: Vec<usize>,
+    }
+
+    /// One sync of device `d`: read what is new in every other file, then append what no
+    /// file holds, as `crate::sync::run` does with real files.
+    fn sim_sync(devices: &mut [Sim], d: usize, now: Timestamp) {
+        for e in 0..devices.len() {
+            if e == d {
+                continue;
+            }
+            let from = devices[d].read[e];
+            let new = devices[e].file[from..].to_vec();
+            let record = FileRecord {
+                read_bytes: devices[e].file.len() as u64,
+                ..file(&format!("{e}.jsonl"))
+            };
+            devices[d].store.apply_events(&new, &record, now).unwrap();
+            devices[d].read[e] = devices[e].file.len();
+        }
+        let pending = devices[d].store.pending_events().unwrap().events;
+        devices[d].file.extend(pending.iter().cloned());
+        devices[d]
+            .store
+            .mark_written(&pending, &file(&format!("{d}.jsonl")))
+            .unwrap();
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Answer {
+            device: usize,
+            card: bool,
+            rating: u8,
+        },
+        Undo {
+            device: usize,
+        },
+        Sync {
+            device: usize,
+        },
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (0..3usize, any::<bool>(), 1..=4u8)
+                .prop_map(|(device, card, rating)| Op::Answer { device, card, rating }),
+            1 => (0..3usize).prop_map(|device| Op::Undo { device }),
+            3 => (0..3usize).prop_map(|device| Op::Sync { device }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Three devices answering, undoing and syncing in any order end, after everyone has
+        /// synced twice, with one log and one set of card states.
+        #[test]
+        fn any_interleaving_converges(ops in proptest::collection::vec(op(), 0..40)) {
+            let mut devices: Vec<Sim> = (0..3)
+                .map(|_| Sim { store: studied(DECK), file: Vec::new(), read: vec![0; 3] })
+                .collect();
+            let start = t("2026-01-02T09:00:00Z");
+            let now = t("2026-03-01T09:00:00Z");
+            for (i, op) in ops.iter().enumerate() {
+                // Every few steps share a millisecond, as a pinned clock would.
+                let at = start + jiff::SignedDuration::from_mins(i64::try_from(i / 3).unwrap());
+                match *op {
+                    Op::Answer { device, card, rating } => answer(
+                        &mut devices[device].store,
+                        if card { "a" } else { "b" },
+                        Rating::from_number(i64::from(rating)).unwrap(),
+                        at,
+                    ),
+                    Op::Undo { device } => {
+                        devices[device]
+                            .store
+                            .conn
+                            .execute("DELETE FROM review WHERE id = (SELECT max(id) FROM review)", [])
+                            .unwrap();
+                    }
+                    Op::Sync { device } => sim_sync(&mut devices, device, now),
+                }
+            }
+            for _ in 0..2 {
+                for d in 0..3 {
+                    sim_sync(&mut devices, d, now);
+                }
+            }
+            let id = Id::parse("d").unwrap();
+            let logs: Vec<_> = devices.iter().map(|d| d.store.synced_log().unwrap()).collect();
+            proptest::prop_assert_eq!(&logs[0], &logs[1]);
+            proptest::prop_assert_eq!(&logs[0], &logs[2]);
+            let states: Vec<_> = devices
+                .iter_mut()
+                .map(|d| {
+                    d.store.ensure_states(&id, &Fsrs::default(), "replayed").unwrap();
+                    d.store.cards(&id).unwrap().into_iter().map(|c| c.state).collect::<Vec<_>>()
+                })
+                .collect();
+            proptest::prop_assert_eq!(&states[0], &states[1]);
+            proptest::prop_assert_eq!(&states[0], &states[2]);
+            // And nothing is pending anywhere: a further sync writes nothing.
+            for d in &devices {
+                proptest::prop_assert_eq!(d.store.pending_counts().unwrap(), (0, 0));
+            }
+        }
+    }
 }
