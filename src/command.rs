@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::cli::{
-    BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportReviewsArgs, ExportWhat,
-    ExtractArgs, ImportReviewsArgs, ImportWhat, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
+    BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportDeckArgs,
+    ExportReviewsArgs, ExportWhat, ExtractArgs, ImportDeckArgs, ImportReviewsArgs, ImportWhat,
+    ReportArgs, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
 };
 use crate::day::Day;
 use crate::deck::{self, Deck};
@@ -41,7 +42,69 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
             what: ImportWhat::Reviews(args),
         } => import_reviews(&args, config),
         Command::Backup(args) => backup(&args, config),
+        Command::Export {
+            what: ExportWhat::Deck(args),
+        } => export_deck(&args, config),
+        Command::Import {
+            what: ImportWhat::Deck(args),
+        } => import_deck(&args),
+        Command::Report(args) => report(&args, config),
     }
+}
+
+/// `export deck`: the deck file as an Anki package. Needs no database.
+fn export_deck(args: &ExportDeckArgs, config: &Config) -> Result<(), Error> {
+    let deck = deck::load(&args.deck)?;
+    let collection = crate::interop::apkg::collection(&deck, config.clock.now());
+    crate::store::anki::write_package(&args.output, &collection)?;
+    term::note(&format!(
+        "{}: {} from deck `{}` as Anki notes",
+        args.output.display(),
+        crate::error::count(collection.notes.len(), "card"),
+        deck.id
+    ));
+    Ok(())
+}
+
+/// Largest spreadsheet `import deck` reads (the deck file limit).
+const MAX_TABLE_BYTES: u64 = crate::yaml::MAX_FILE_BYTES;
+
+/// `import deck`: a CSV or TSV spreadsheet as a deck file.
+fn import_deck(args: &ImportDeckArgs) -> Result<(), Error> {
+    use crate::interop::table;
+    let text = crate::text::read(&args.file, MAX_TABLE_BYTES)?;
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let delimiter = match args.file.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("tsv") || ext.eq_ignore_ascii_case("tab") => {
+            table::Delimiter::Tab
+        }
+        _ => table::Delimiter::Comma,
+    };
+    let (id, name) = table::identity_from_file_name(&file_name);
+    let id = args.id.clone().unwrap_or(id);
+    let name = args.name.clone().unwrap_or(name);
+    let imported =
+        table::import(&text, delimiter, &id, &name).map_err(|problems| Error::Invalid {
+            path: args.file.clone(),
+            problems,
+        })?;
+    for warning in &imported.warnings {
+        term::warn(&format!("{}: {warning}", args.file.display()));
+    }
+    term::write_output(args.output.as_deref(), &imported.yaml)?;
+    if let Some(path) = &args.output {
+        term::note(&format!(
+            "{}: deck `{}` with {}",
+            path.display(),
+            imported.deck.id,
+            crate::error::count(imported.deck.cards.len(), "card")
+        ));
+    }
+    Ok(())
 }
 
 fn due(args: &DueArgs, config: &Config) -> Result<(), Error> {
@@ -486,4 +549,35 @@ fn deck_scheduler(deck: &crate::store::DeckInfo) -> Box<dyn Scheduler> {
             .build()
             .expect("the default scheduler settings are valid")
     })
+}
+
+/// `report`: the charts of `stats` as an HTML page or one SVG image.
+fn report(args: &ReportArgs, config: &Config) -> Result<(), Error> {
+    use crate::report::Format;
+    let format = Format::of(&args.output).ok_or_else(|| Error::ReportFormat {
+        path: args.output.clone(),
+    })?;
+    let store = open(config)?;
+    if let Some(deck) = &args.deck
+        && !store.known_decks()?.iter().any(|d| &d.key == deck)
+    {
+        return Err(Error::UnknownDeck { deck: deck.clone() });
+    }
+    let options = crate::stats::Options {
+        deck: args.deck.as_deref(),
+        days: args.days,
+        now: config.clock.now(),
+        tz: &config.tz,
+    };
+    let report = Report::collect(&store, &options, deck_scheduler)?;
+    let text = match format {
+        Format::Html => crate::report::html(&report)?,
+        Format::Svg => crate::report::svg(&report)?,
+    };
+    term::write_output(Some(&args.output), &text)?;
+    term::note(&format!(
+        "{}: progress report written",
+        args.output.display()
+    ));
+    Ok(())
 }

@@ -83,6 +83,18 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
 
+    #[error(transparent)]
+    Anki(#[from] crate::store::anki::AnkiError),
+
+    #[error(
+        "{}: a report is written as HTML or SVG; give a file name ending in .html or .svg",
+        path.display()
+    )]
+    ReportFormat { path: PathBuf },
+
+    #[error(transparent)]
+    Draw(#[from] crate::report::DrawError),
+
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
 }
