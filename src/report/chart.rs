@@ -199,26 +199,32 @@ pub fn heatmap(area: &Area<'_>, r: &Report) -> DrawResult {
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_labels(weeks.min(60))
-        .x_label_formatter(&|x| {
-            let week = x.floor() as usize;
-            let monday = h.monday(week);
-            // A label where a month begins.
-            if (x - x.floor()).abs() < 1e-9 && monday.day() <= 7 {
-                monday.strftime("%b").to_string()
-            } else {
-                String::new()
-            }
-        })
-        .y_labels(7)
-        .y_label_formatter(&|y: &f64| match y.round() as i64 {
-            0 => "Mon".to_owned(),
-            2 => "Wed".to_owned(),
-            4 => "Fri".to_owned(),
-            _ => String::new(),
-        })
-        .label_style(LABEL)
+        .disable_axes()
+        .x_labels(0)
+        .y_labels(0)
         .draw()?;
+    // Labels drawn where the cells are (an axis would put them at the cells' edges): the
+    // weekday of a row, the month that begins in a week's column.
+    let (base_x, base_y) = area.get_base_pixel();
+    let at = |x: f64, y: f64| {
+        let (px, py) = chart.backend_coord(&(x, y));
+        (px - base_x, py - base_y)
+    };
+    for (day, name) in [(0.5, "Mon"), (2.5, "Wed"), (4.5, "Fri"), (6.5, "Sun")] {
+        let (px, py) = at(0.0, day);
+        area.draw(&Text::new(name, (px - 32, py - 7), LABEL))?;
+    }
+    for week in 0..weeks {
+        let monday = h.monday(week);
+        if monday.day() <= 7 {
+            let (px, py) = at(week as f64, 7.0);
+            area.draw(&Text::new(
+                monday.strftime("%b").to_string(),
+                (px, py + 6),
+                LABEL,
+            ))?;
+        }
+    }
     chart.draw_series(h.reviews.iter().enumerate().map(|(i, &n)| {
         let (week, day) = ((i / 7) as f64, (i % 7) as f64);
         let color = if n == 0 {
@@ -289,7 +295,8 @@ pub fn retention(area: &Area<'_>, r: &Report) -> DrawResult {
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d(0.0..n as f64, 0.0..110.0)?;
+        // Room above 100% for the legend.
+        .build_cartesian_2d(0.0..n as f64, 0.0..130.0)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -306,7 +313,14 @@ pub fn retention(area: &Area<'_>, r: &Report) -> DrawResult {
             }
         })
         .light_line_style(WHITE)
-        .y_label_formatter(&|y: &f64| format!("{y:.0}"))
+        .y_labels(14)
+        .y_label_formatter(&|y: &f64| {
+            if *y <= 100.0 {
+                format!("{y:.0}")
+            } else {
+                String::new()
+            }
+        })
         .y_desc("% passed")
         .label_style(LABEL)
         .draw()?;
