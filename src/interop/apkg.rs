@@ -585,6 +585,11 @@ mod tests {
         // Two blanks: Anki's cloze cannot say "fill both with this": a Basic card.
         assert_eq!(c.notes[1].model_id, BASIC_MODEL_ID);
         assert_eq!(c.notes[1].fields[1], "A and B");
+        // Cloze syntax in the text would be misread by Anki: a Basic card too.
+        let d = deck("  - {id: e, kind: cloze, prompt: 'Use {{c2::x}} in ___.', answer: Anki}\n");
+        let n = &collection(&d, now()).notes[0];
+        assert_eq!(n.model_id, BASIC_MODEL_ID);
+        assert_eq!(n.fields[0], "Use {{c2::x}} in ___.");
     }
 
     #[test]

@@ -378,3 +378,28 @@ fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_extension_chooses_the_format() {
+        let case = |path: &str, want: Option<Format>| {
+            assert_eq!(Format::of(std::path::Path::new(path)), want, "{path}");
+        };
+        case("progress.html", Some(Format::Html));
+        case("a/b/PROGRESS.HTM", Some(Format::Html));
+        case("chart.svg", Some(Format::Svg));
+        case("progress.pdf", None);
+        case("progress", None);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(
+            escape("<b>\"x\" & y</b>"),
+            "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;"
+        );
+    }
+}
