@@ -30,6 +30,7 @@ macro_rules! eprintln {
 pub mod chart;
 mod line;
 mod stats;
+pub mod tui;
 
 use std::io::Write;
 use std::path::Path;

@@ -11,6 +11,7 @@ mod reliability;
 mod schedule;
 mod stats;
 mod study;
+mod tui;
 
 use std::path::{Path, PathBuf};
 
