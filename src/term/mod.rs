@@ -45,6 +45,7 @@ use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::{Journal, study};
+pub use tui::{Actions, Outcome};
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();

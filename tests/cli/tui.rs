@@ -36,9 +36,18 @@ fn size(n: u16) -> NonZeroU16 {
 }
 
 impl Pty {
-    /// Runs `factdrill args` in a new terminal, with the same environment as every CLI test;
-    /// `then_stty`: through `sh`, followed by `stty -a` on the same terminal.
-    fn spawn(env: &Env, args: &[&str], then_stty: bool) -> Self {
+    /// Runs `factdrill args` in a new terminal, with the same environment as every CLI test
+    /// (so `NO_COLOR` is set).
+    fn spawn(env: &Env, args: &[&str]) -> Self {
+        Self::start(env, args, false)
+    }
+
+    /// The same through `sh`, followed by `stty -a` on the same terminal, and with colour.
+    fn spawn_then_stty(env: &Env, args: &[&str]) -> Self {
+        Self::start(env, args, true)
+    }
+
+    fn start(env: &Env, args: &[&str], then_stty: bool) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -64,6 +73,9 @@ impl Pty {
             }
         }
         cmd.env("TERM", "xterm-256color");
+        if then_stty {
+            cmd.env_remove("NO_COLOR");
+        }
         cmd.cwd(template.get_current_dir().expect("a working directory"));
         let child = pty.slave.spawn_command(cmd).expect("start factdrill");
         // Only the child holds the terminal's other end now.
@@ -120,6 +132,19 @@ impl Pty {
                 ),
             }
         }
+    }
+
+    /// How many cells on the screen have a foreground or background colour.
+    fn coloured_cells(&self) -> usize {
+        let screen = self.screen.screen();
+        let (rows, cols) = screen.size();
+        (0..rows.get())
+            .flat_map(|r| (0..cols.get()).map(move |c| (r, c)))
+            .filter_map(|(r, c)| screen.cell(r, c))
+            .filter(|cell| {
+                cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default
+            })
+            .count()
     }
 
     fn send(&mut self, keys: &str) {
@@ -195,17 +220,14 @@ fn reviews_today(env: &Env) -> u64 {
 #[test]
 fn full_screen_answer_is_committed_and_q_restores_the_terminal() {
     let env = Env::new();
-    let mut pty = Pty::spawn(
-        &env,
-        &["study", "tests/fixtures/decks/good-small.yaml"],
-        false,
-    );
+    let mut pty = Pty::spawn(&env, &["study", "tests/fixtures/decks/good-small.yaml"]);
     pty.expect("Where was the OMS international headquarters?");
     pty.expect("answer>");
     pty.send("Berlin\r");
     pty.expect("Correct:");
     pty.expect("Source: The OMS's international headquarters resided in Berlin.");
     pty.expect("3 Good 10m");
+    assert_eq!(pty.coloured_cells(), 0, "NO_COLOR: no colour");
     // `q` on the answer screen records the suggested rating (Good), then quits.
     pty.send("q");
     assert!(pty.finish(), "exit status 0: {:?}", pty.output());
@@ -230,15 +252,12 @@ fn full_screen_answer_is_committed_and_q_restores_the_terminal() {
 #[test]
 fn ctrl_c_keeps_committed_answers_and_resizing_redraws() {
     let env = Env::new();
-    // `stty -a` after factdrill shows the terminal modes it left behind.
-    let mut pty = Pty::spawn(
-        &env,
-        &["study", "tests/fixtures/decks/good-small.yaml"],
-        true,
-    );
+    // `stty -a` after factdrill shows the terminal modes it left behind; colour is on.
+    let mut pty = Pty::spawn_then_stty(&env, &["study", "tests/fixtures/decks/good-small.yaml"]);
     pty.expect("Where was the OMS international headquarters?");
     pty.send("Paris\r");
     pty.expect("Wrong:");
+    assert!(pty.coloured_cells() > 0, "colour without NO_COLOR");
     // An explicit rating: Again.
     pty.send("1");
     pty.expect("Who was the first head of the OMS?");
@@ -273,7 +292,6 @@ fn plain_keeps_line_mode_on_a_terminal() {
     let mut pty = Pty::spawn(
         &env,
         &["study", "--plain", "tests/fixtures/decks/good-small.yaml"],
-        false,
     );
     pty.expect("answer>");
     pty.send("Berlin\r");

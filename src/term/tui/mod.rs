@@ -80,22 +80,29 @@ pub fn study<F: Journal + Actions>(
         unicode,
     };
     let mut screen = FullScreen::enter()?;
-    app::run(session, clock, front, next_signal, |s| screen.draw(s, look))
+    app::run(
+        session,
+        clock,
+        front,
+        || Ok(next_signal()),
+        |s| screen.draw(s, look),
+    )
     // `screen` is dropped here, on success and on error alike: the terminal is restored.
 }
 
-/// Waits up to a second for something to happen at the terminal.
-fn next_signal() -> Result<Signal, Error> {
-    if !event::poll(Duration::from_secs(1)).map_err(Error::Terminal)? {
-        return Ok(Signal::Tick);
-    }
-    Ok(match event::read() {
-        Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Signal::Key(key),
-        Ok(Event::Resize(..)) => Signal::Resize,
-        Ok(_) => Signal::Tick,
-        // The terminal went away (hung up): end the session as on `q`.
+/// Waits up to a second for something to happen at the terminal. A terminal that cannot be
+/// read any more ends the session as `q` does, so an answer on screen is still recorded.
+fn next_signal() -> Signal {
+    match event::poll(Duration::from_secs(1)) {
+        Ok(false) => Signal::Tick,
+        Ok(true) => match event::read() {
+            Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Signal::Key(key),
+            Ok(Event::Resize(..)) => Signal::Resize,
+            Ok(_) => Signal::Tick,
+            Err(_) => Signal::Closed,
+        },
         Err(_) => Signal::Closed,
-    })
+    }
 }
 
 /// Raw mode on the alternate screen while it lives; the terminal as it was once dropped.
