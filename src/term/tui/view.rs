@@ -253,24 +253,31 @@ pub fn render(screen: &Screen, look: Look, frame: &mut Frame) {
     }
 }
 
-/// The deck on the left; answered out of all, and the time spent, on the right.
+/// The deck on the left (shortened to leave room); answered out of all, and the time spent,
+/// on the right.
 fn header_line(frame: &mut Frame, area: Rect, screen: &Screen, look: Look, st: &Styles) {
-    frame.render_widget(
-        Line::from(vec![
-            Span::styled("factdrill", st.bold),
-            Span::styled(if look.unicode { " · " } else { " - " }, st.dim),
-            Span::raw(screen.deck.as_str()),
-        ]),
-        area,
-    );
     let progress = format!(
         "{}/{} answered, {}",
         screen.answered,
         screen.total,
         clock(screen.elapsed_secs)
     );
-    let width = progress.chars().count() as u16;
-    if width + 2 < area.width {
+    let progress_width = progress.chars().count();
+    let shown = progress_width + 2 < usize::from(area.width);
+    let lead = "factdrill · ".chars().count();
+    let room = usize::from(area.width)
+        .saturating_sub(lead)
+        .saturating_sub(if shown { progress_width + 2 } else { 0 });
+    frame.render_widget(
+        Line::from(vec![
+            Span::styled("factdrill", st.bold),
+            Span::styled(if look.unicode { " · " } else { " - " }, st.dim),
+            Span::raw(shorten(&screen.deck, room, look)),
+        ]),
+        area,
+    );
+    if shown {
+        let width = progress_width as u16;
         let right = Rect {
             x: area.right() - width,
             width,
@@ -278,6 +285,29 @@ fn header_line(frame: &mut Frame, area: Rect, screen: &Screen, look: Look, st: &
         };
         frame.render_widget(Span::styled(progress, st.dim), right);
     }
+}
+
+/// `text` in at most `room` columns, ending in an ellipsis when cut.
+fn shorten(text: &str, room: usize, look: Look) -> String {
+    let width = |c: &char| c.width().unwrap_or(0);
+    if text.chars().map(|c| width(&c)).sum::<usize>() <= room {
+        return text.to_owned();
+    }
+    let ellipsis = if look.unicode { "…" } else { "..." };
+    let mut out = String::new();
+    let mut used = ellipsis.chars().count();
+    for c in text.chars() {
+        if used + width(&c) > room {
+            break;
+        }
+        used += width(&c);
+        out.push(c);
+    }
+    if used > room {
+        return String::new();
+    }
+    out.push_str(ellipsis);
+    out
 }
 
 fn help(frame: &mut Frame, look: Look, st: &Styles) {
@@ -370,11 +400,15 @@ fn feedback_lines<'a>(f: &'a FeedbackView, st: &Styles) -> Vec<Line<'a>> {
             Span::raw(f.message.as_str()),
         ]),
     ];
+    // Not indented: a wrapped line would start at the margin anyway.
     for detail in &f.details {
-        lines.push(Line::raw(format!("  {detail}")));
+        lines.push(Line::raw(detail.as_str()));
     }
     if let Some(source) = &f.source {
-        lines.push(Line::styled(format!("  Source: {source}"), st.dim));
+        lines.push(Line::from(vec![
+            Span::styled("Source: ", st.dim),
+            Span::styled(source.as_str(), st.dim),
+        ]));
     }
     lines
 }

@@ -296,3 +296,24 @@ fn elapsed_time_reads_as_a_clock() {
     assert_eq!(clock(95), "1:35");
     assert_eq!(clock(3_600 + 61), "1:01:01");
 }
+
+#[test]
+fn a_long_deck_name_is_shortened_not_overwritten() {
+    let mut s = screen(asking(question("Q?", &[]), "", 0));
+    s.deck = "The OMS: the Comintern's International Liaison Department".to_owned();
+    let t = draw(&s, 60, 12);
+    let top = text(&t).lines().next().unwrap().to_owned();
+    assert_eq!(
+        top,
+        "\"factdrill · The OMS: the Comintern's I…  3/12 answered, 1:35\""
+    );
+    assert_eq!(shorten("abcdef", 4, LOOK), "abc…");
+    assert_eq!(shorten("abc", 3, LOOK), "abc");
+    assert_eq!(shorten("abcdef", 0, LOOK), "");
+    let ascii = Look {
+        unicode: false,
+        ..LOOK
+    };
+    assert_eq!(shorten("abcdef", 5, ascii), "ab...");
+    assert_eq!(shorten("abcdef", 2, ascii), "");
+}
