@@ -350,6 +350,11 @@ pub struct StudyArgs {
     /// spelling variants or surnames alone
     #[arg(long)]
     pub strict: bool,
+
+    /// Line mode even on a terminal: one question per line, no full screen (a pipe always
+    /// gets line mode)
+    #[arg(long)]
+    pub plain: bool,
 }
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {

@@ -19,6 +19,7 @@ use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
 use crate::stats::{CardReport, Report};
 use crate::store::{NewReview, Store, StoreError};
 use crate::term;
+use crate::term::tui::Outcome;
 
 /// Runs one command to completion.
 pub fn run(command: Command, config: &Config) -> Result<(), Error> {
@@ -439,7 +440,12 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         seed: config.seed,
     };
     let mut session = Session::new(plan, schedulers, grader);
-    let summary = term::study(&mut session, &config.clock, &mut Journal(&mut store))?;
+    let mut journal = Journal(&mut store);
+    let summary = if !args.plain && term::tui::available() {
+        term::tui::study(&mut session, &config.clock, &mut journal, config.unicode)?
+    } else {
+        term::study(&mut session, &config.clock, &mut journal)?
+    };
     let tomorrow = day.next(&config.tz);
     let due_tomorrow = store
         .due_count(tomorrow.end)?
@@ -485,6 +491,30 @@ impl term::Journal for Journal<'_> {
     fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError> {
         self.0.still_due(handle, held)
     }
+}
+
+/// The full-screen commands beyond answering. Not wired to the store yet: each says so in
+/// the status line and changes nothing.
+impl term::tui::Actions for Journal<'_> {
+    fn undo(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Undo"))
+    }
+
+    fn suspend(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Suspend"))
+    }
+
+    fn bury(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Bury"))
+    }
+
+    fn flag(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Flag"))
+    }
+}
+
+fn not_yet(what: &str) -> Outcome {
+    Outcome::Refused(format!("{what} is not available yet in this version."))
 }
 
 /// The decks this database knows, loaded from where their files were last seen. A deck

@@ -30,6 +30,7 @@ macro_rules! eprintln {
 pub mod chart;
 mod line;
 mod stats;
+pub mod tui;
 
 use std::io::Write;
 use std::path::Path;
@@ -44,6 +45,7 @@ use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::{Journal, study};
+pub use tui::{Actions, Outcome};
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();

@@ -12,6 +12,9 @@ mod reliability;
 mod schedule;
 mod stats;
 mod study;
+// Needs a Unix pseudo-terminal, `sh` and `stty`.
+#[cfg(unix)]
+mod tui;
 
 use std::path::{Path, PathBuf};
 
