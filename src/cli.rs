@@ -80,18 +80,18 @@ pub enum Command {
     )]
     Build(BuildArgs),
 
-    /// Export the review log (CSV `card_id,review_time,rating`, or JSON with everything)
+    /// Export the review log (CSV or JSON), or a deck as an Anki package
     #[command(
-        after_help = "Examples:\n  factdrill export reviews -o reviews.csv\n  factdrill export reviews --format json -o reviews.json\n\nThe formats are described in docs/formats.md."
+        after_help = "Examples:\n  factdrill export reviews -o reviews.csv\n  factdrill export reviews --format json -o reviews.json\n  factdrill export deck decks/oms.yaml --format apkg -o oms.apkg\n\nThe formats are described in docs/formats.md."
     )]
     Export {
         #[command(subcommand)]
         what: ExportWhat,
     },
 
-    /// Import a review log; reviews already in the database are skipped
+    /// Import a review log (skipping reviews already there), or a spreadsheet as a deck
     #[command(
-        after_help = "Examples:\n  factdrill import reviews reviews.json\n  factdrill import reviews revlog.csv\n\nThe formats, and how cards are matched, are described in docs/formats.md."
+        after_help = "Examples:\n  factdrill import reviews reviews.json\n  factdrill import reviews revlog.csv\n  factdrill import deck cards.csv -o cards.yaml\n\nThe formats, and how cards are matched, are described in docs/formats.md."
     )]
     Import {
         #[command(subcommand)]
@@ -103,6 +103,12 @@ pub enum Command {
         after_help = "Examples:\n  factdrill backup\n  factdrill backup ~/factdrill-copy.db\n\nWithout a path, the copy goes next to the database, named with the time."
     )]
     Backup(BackupArgs),
+
+    /// Write the progress charts of `stats` to a self-contained HTML or SVG file
+    #[command(
+        after_help = "Examples:\n  factdrill report -o progress.html\n  factdrill report --deck oms --days 90 -o oms.svg\n\nThe file's contents are described in docs/formats.md; each number in docs/statistics.md."
+    )]
+    Report(ReportArgs),
 
     /// Show one card's schedule: its history, memory state and next intervals
     #[command(
@@ -170,12 +176,22 @@ pub struct ExtractArgs {
 pub enum ExportWhat {
     /// The review log
     Reviews(ExportReviewsArgs),
+    /// A deck file as an Anki package (.apkg) that Anki and AnkiDroid import
+    #[command(
+        after_help = "Example:\n  factdrill export deck decks/oms.yaml --format apkg -o oms.apkg\n\nImport the file in Anki (File > Import) or AnkiDroid; importing a newer export of the same deck updates its notes. The package is described in docs/formats.md."
+    )]
+    Deck(ExportDeckArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ImportWhat {
     /// A review log in CSV or factdrill JSON
     Reviews(ImportReviewsArgs),
+    /// A spreadsheet of cards (CSV or TSV with a header row) as a deck file
+    #[command(
+        after_help = "Examples:\n  factdrill import deck cards.csv -o cards.yaml\n  factdrill import deck cards.tsv --id capitals --name \"World capitals\" -o capitals.yaml\n\nThe header row names the columns: id, kind, prompt, answer, choices, items, accept, explanation,\nsource, tags (prompt and answer are required; list cells separate items with |).\nThe columns are described in docs/formats.md."
+    )]
+    Deck(ImportDeckArgs),
 }
 
 /// Review log formats.
@@ -201,6 +217,64 @@ pub struct ImportReviewsArgs {
     /// The review log: CSV with the header card_id,review_time,rating, or factdrill JSON
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// Formats `export deck` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeckFormat {
+    /// An Anki package: Anki's collection (schema 11) zipped with an empty media map
+    Apkg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDeckArgs {
+    /// The deck file to export
+    #[arg(value_name = "DECK_FILE")]
+    pub deck: PathBuf,
+
+    /// The package format
+    #[arg(long, value_enum, default_value_t = DeckFormat::Apkg)]
+    pub format: DeckFormat,
+
+    /// Where to write the package, e.g. oms.apkg
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportDeckArgs {
+    /// The spreadsheet: CSV (comma-separated) or, for a .tsv or .tab file, tab-separated,
+    /// with a header row naming the columns
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Write the deck to this file instead of standard output
+    #[arg(short, long, value_name = "DECK_FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The deck's id [default: from the file's name]
+    #[arg(long, value_name = "ID", value_parser = parse_deck_id)]
+    pub id: Option<String>,
+
+    /// The deck's name [default: the file's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the report: a .html page, or one .svg image
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub output: PathBuf,
+
+    /// Only this deck (its id)
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Days in the reviews-per-day chart
+    #[arg(long, value_name = "N", default_value_t = crate::stats::progress::DEFAULT_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
 }
 
 #[derive(Debug, Args)]
@@ -305,6 +379,11 @@ pub struct StudyArgs {
     /// spelling variants or surnames alone
     #[arg(long)]
     pub strict: bool,
+
+    /// Line mode even on a terminal: one question per line, no full screen (a pipe always
+    /// gets line mode)
+    #[arg(long)]
+    pub plain: bool,
 }
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::cli::{
-    BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportReviewsArgs, ExportWhat,
-    ExtractArgs, ImportReviewsArgs, ImportWhat, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
-    SyncArgs,
+    BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportDeckArgs,
+    ExportReviewsArgs, ExportWhat, ExtractArgs, ImportDeckArgs, ImportReviewsArgs, ImportWhat,
+    ReportArgs, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs, SyncArgs,
 };
 use crate::day::Day;
 use crate::deck::{self, Deck};
@@ -19,6 +19,7 @@ use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
 use crate::stats::{CardReport, Report};
 use crate::store::{NewReview, Store, StoreError};
 use crate::term;
+use crate::term::tui::Outcome;
 
 /// Runs one command to completion.
 pub fn run(command: Command, config: &Config) -> Result<(), Error> {
@@ -42,6 +43,13 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
             what: ImportWhat::Reviews(args),
         } => import_reviews(&args, config),
         Command::Backup(args) => backup(&args, config),
+        Command::Export {
+            what: ExportWhat::Deck(args),
+        } => export_deck(&args, config),
+        Command::Import {
+            what: ImportWhat::Deck(args),
+        } => import_deck(&args),
+        Command::Report(args) => report(&args, config),
         Command::Sync(args) => sync(&args, config),
     }
 }
@@ -98,6 +106,61 @@ fn sync(args: &SyncArgs, config: &Config) -> Result<(), Error> {
             problems: outcome.problems,
         })
     }
+}
+
+/// `export deck`: the deck file as an Anki package. Needs no database.
+fn export_deck(args: &ExportDeckArgs, config: &Config) -> Result<(), Error> {
+    let deck = deck::load(&args.deck)?;
+    let collection = crate::interop::apkg::collection(&deck, config.clock.now());
+    crate::store::anki::write_package(&args.output, &collection)?;
+    term::note(&format!(
+        "{}: {} from deck `{}` as Anki notes",
+        args.output.display(),
+        crate::error::count(collection.notes.len(), "card"),
+        deck.id
+    ));
+    Ok(())
+}
+
+/// Largest spreadsheet `import deck` reads (the deck file limit).
+const MAX_TABLE_BYTES: u64 = crate::yaml::MAX_FILE_BYTES;
+
+/// `import deck`: a CSV or TSV spreadsheet as a deck file.
+fn import_deck(args: &ImportDeckArgs) -> Result<(), Error> {
+    use crate::interop::table;
+    let text = crate::text::read(&args.file, MAX_TABLE_BYTES)?;
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let delimiter = match args.file.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("tsv") || ext.eq_ignore_ascii_case("tab") => {
+            table::Delimiter::Tab
+        }
+        _ => table::Delimiter::Comma,
+    };
+    let (id, name) = table::identity_from_file_name(&file_name);
+    let id = args.id.clone().unwrap_or(id);
+    let name = args.name.clone().unwrap_or(name);
+    let imported =
+        table::import(&text, delimiter, &id, &name).map_err(|problems| Error::Invalid {
+            path: args.file.clone(),
+            problems,
+        })?;
+    for warning in &imported.warnings {
+        term::warn(&format!("{}: {warning}", args.file.display()));
+    }
+    term::write_output(args.output.as_deref(), &imported.yaml)?;
+    if let Some(path) = &args.output {
+        term::note(&format!(
+            "{}: deck `{}` with {}",
+            path.display(),
+            imported.deck.id,
+            crate::error::count(imported.deck.cards.len(), "card")
+        ));
+    }
+    Ok(())
 }
 
 fn due(args: &DueArgs, config: &Config) -> Result<(), Error> {
@@ -432,7 +495,12 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         seed: config.seed,
     };
     let mut session = Session::new(plan, schedulers, grader);
-    let summary = term::study(&mut session, &config.clock, &mut Journal(&mut store))?;
+    let mut journal = Journal(&mut store);
+    let summary = if !args.plain && term::tui::available() {
+        term::tui::study(&mut session, &config.clock, &mut journal, config.unicode)?
+    } else {
+        term::study(&mut session, &config.clock, &mut journal)?
+    };
     let tomorrow = day.next(&config.tz);
     let due_tomorrow = store
         .due_count(tomorrow.end)?
@@ -478,6 +546,30 @@ impl term::Journal for Journal<'_> {
     fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError> {
         self.0.still_due(handle, held)
     }
+}
+
+/// The full-screen commands beyond answering. Not wired to the store yet: each says so in
+/// the status line and changes nothing.
+impl term::tui::Actions for Journal<'_> {
+    fn undo(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Undo"))
+    }
+
+    fn suspend(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Suspend"))
+    }
+
+    fn bury(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Bury"))
+    }
+
+    fn flag(&mut self, _: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        Ok(not_yet("Flag"))
+    }
+}
+
+fn not_yet(what: &str) -> Outcome {
+    Outcome::Refused(format!("{what} is not available yet in this version."))
 }
 
 /// The decks this database knows, loaded from where their files were last seen. A deck
@@ -550,4 +642,35 @@ fn deck_scheduler(deck: &crate::store::DeckInfo) -> Box<dyn Scheduler> {
             .build()
             .expect("the default scheduler settings are valid")
     })
+}
+
+/// `report`: the charts of `stats` as an HTML page or one SVG image.
+fn report(args: &ReportArgs, config: &Config) -> Result<(), Error> {
+    use crate::report::Format;
+    let format = Format::of(&args.output).ok_or_else(|| Error::ReportFormat {
+        path: args.output.clone(),
+    })?;
+    let store = open(config)?;
+    if let Some(deck) = &args.deck
+        && !store.known_decks()?.iter().any(|d| &d.key == deck)
+    {
+        return Err(Error::UnknownDeck { deck: deck.clone() });
+    }
+    let options = crate::stats::Options {
+        deck: args.deck.as_deref(),
+        days: args.days,
+        now: config.clock.now(),
+        tz: &config.tz,
+    };
+    let report = Report::collect(&store, &options, deck_scheduler)?;
+    let text = match format {
+        Format::Html => crate::report::html(&report)?,
+        Format::Svg => crate::report::svg(&report)?,
+    };
+    term::write_output(Some(&args.output), &text)?;
+    term::note(&format!(
+        "{}: progress report written",
+        args.output.display()
+    ));
+    Ok(())
 }

@@ -94,6 +94,18 @@ pub enum Error {
     #[error("sync: {} in the sync folder could not be read; the rest was synced", count(problems.len(), "file"))]
     SyncFiles { problems: Vec<String> },
 
+    #[error(transparent)]
+    Anki(#[from] crate::store::anki::AnkiError),
+
+    #[error(
+        "{}: a report is written as HTML or SVG; give a file name ending in .html or .svg",
+        path.display()
+    )]
+    ReportFormat { path: PathBuf },
+
+    #[error(transparent)]
+    Draw(#[from] crate::report::DrawError),
+
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
 }

@@ -17,6 +17,8 @@ pub mod extract;
 pub mod facts;
 pub mod generate;
 pub mod grade;
+pub mod interop;
+pub mod report;
 pub mod schedule;
 pub mod session;
 pub mod stats;

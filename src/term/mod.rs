@@ -31,6 +31,7 @@ pub mod chart;
 mod line;
 mod stats;
 mod sync;
+pub mod tui;
 
 use std::io::Write;
 use std::path::Path;
@@ -46,6 +47,7 @@ use crate::store::SyncReport;
 
 pub use line::{Journal, study};
 pub use sync::{sync_outcome, sync_status};
+pub use tui::{Actions, Outcome};
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();

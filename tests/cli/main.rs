@@ -7,11 +7,15 @@
 mod check;
 mod extract;
 mod generate;
+mod interop;
 mod reliability;
 mod schedule;
 mod stats;
 mod study;
 mod sync;
+// Needs a Unix pseudo-terminal, `sh` and `stty`.
+#[cfg(unix)]
+mod tui;
 
 use std::path::{Path, PathBuf};
 
