@@ -49,6 +49,8 @@ pub fn json_row(r: &ExportedReview) -> String {
         "verdict": r.verdict,
         "response_ms": r.response_ms,
         "scheduler": r.scheduler,
+        "uid": r.uid,
+        "device": r.device,
     })
     .to_string()
 }
@@ -77,6 +79,8 @@ struct JsonReview {
     #[serde(default)]
     response_ms: u64,
     scheduler: Option<String>,
+    uid: Option<String>,
+    device: Option<String>,
 }
 
 const VERDICTS: [&str; 4] = ["correct", "close", "partial", "wrong"];
@@ -155,6 +159,8 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
                 verdict: verdict_of(rating).to_owned(),
                 response_ms: 0,
                 scheduler: "import".to_owned(),
+                uid: None,
+                device: None,
             }),
             (None, _, _) => problems.push(problem(
                 n,
@@ -237,6 +243,25 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
                 problems.push(problem(n, format!("{what}: {reason}")));
             }
         }
+        // Global ids (docs/sync.md): kept when valid; an empty one (a review exported before
+        // it had one) is as good as none.
+        let uid = r.uid.filter(|u| !u.is_empty());
+        if let Some(uid) = &uid
+            && uuid::Uuid::parse_str(uid).is_err()
+        {
+            problems.push(problem(
+                n,
+                format!("uid `{uid}` is not a review id (a UUID)"),
+            ));
+            continue;
+        }
+        let device = r.device.filter(|d| !d.is_empty());
+        if let Some(device) = &device
+            && !crate::sync::format::valid_device(device)
+        {
+            problems.push(problem(n, format!("device `{device}` is not a device id")));
+            continue;
+        }
         reviews.push(ImportedReview {
             card: CardRef::Key {
                 deck_name: r.deck_name.unwrap_or_else(|| r.deck.clone()),
@@ -252,6 +277,8 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
             verdict,
             response_ms: r.response_ms,
             scheduler: r.scheduler.unwrap_or_else(|| "import".to_owned()),
+            uid,
+            device,
         });
     }
     if problems.is_empty() {
@@ -320,6 +347,8 @@ mod tests {
             verdict: "close".into(),
             response_ms: 4200,
             scheduler: "fsrs-6".into(),
+            uid: "019ab2c0-0000-7000-8000-000000000001".into(),
+            device: "a1b2".into(),
         };
         let text = format!("{}{}{JSON_END}", json_start(), json_row(&review));
         let rows = parse(&text).unwrap();
@@ -340,8 +369,29 @@ mod tests {
                 verdict: "close".into(),
                 response_ms: 4200,
                 scheduler: "fsrs-6".into(),
+                uid: Some("019ab2c0-0000-7000-8000-000000000001".into()),
+                device: Some("a1b2".into()),
             }]
         );
         assert_eq!(csv_row(&review), "3,1700000000123,2\n");
+    }
+
+    #[test]
+    fn json_review_ids_are_checked() {
+        let doc = |fields: &str| {
+            format!(
+                "{}{{\"deck\":\"d\",\"card\":\"c\",\"review_time\":1,\"rating\":3{fields}}}{JSON_END}",
+                json_start()
+            )
+        };
+        let bad = parse(&doc(",\"uid\":\"x\"")).unwrap_err();
+        assert_eq!(bad[0].message, "uid `x` is not a review id (a UUID)");
+        let bad = parse(&doc(",\"device\":\"a/b\"")).unwrap_err();
+        assert_eq!(bad[0].message, "device `a/b` is not a device id");
+        let none = parse(&doc(",\"uid\":\"\",\"device\":\"\"")).unwrap();
+        assert_eq!(
+            (none[0].uid.as_deref(), none[0].device.as_deref()),
+            (None, None)
+        );
     }
 }

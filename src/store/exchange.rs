@@ -1,7 +1,8 @@
 //! Moving the review log in and out: a streamed export of every review with its card, and
 //! an idempotent import. A review's identity is its card and its time in milliseconds: a
 //! review already in the log (same card, same time) is never added twice, so importing the
-//! same file again adds nothing.
+//! same file again adds nothing. A review that comes with its global id (JSON) keeps it, and
+//! is also skipped when the log has that id or a tombstone for it.
 
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -26,6 +27,10 @@ pub struct ExportedReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// The review's global id (see docs/sync.md).
+    pub uid: String,
+    /// The device that recorded it.
+    pub device: String,
 }
 
 /// Which card an imported review belongs to.
@@ -55,6 +60,10 @@ pub struct ImportedReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// The review's global id and recording device, when the file has them (factdrill's
+    /// JSON): kept, so a review imported here and also synced here is one review.
+    pub uid: Option<String>,
+    pub device: Option<String>,
 }
 
 /// What an import did.
@@ -82,7 +91,7 @@ impl Store {
             .prepare(
                 "SELECT card.id, deck.key, deck.name, card.key, card.kind, card.prompt,
                         card.answer, r.reviewed_at, r.rating, r.answer, r.verdict,
-                        r.response_ms, r.scheduler
+                        r.response_ms, r.scheduler, coalesce(r.uid, ''), coalesce(r.device, '')
                  FROM review AS r JOIN card ON card.id = r.card_id
                  JOIN deck ON deck.id = card.deck_id
                  ORDER BY r.card_id, r.reviewed_at, r.id",
@@ -106,6 +115,8 @@ impl Store {
                     verdict: get(10)?,
                     response_ms: u64::try_from(row.get::<_, i64>(11)?).unwrap_or(0),
                     scheduler: get(12)?,
+                    uid: get(13)?,
+                    device: get(14)?,
                 })
             })()
             .map_err(self.fail())?;
@@ -141,7 +152,13 @@ impl Store {
                 response_ms: review.response_ms,
                 scheduler: &review.scheduler,
             };
-            let added = insert_review(&tx, card_id, &entry, Insert::IfNew).map_err(fail)?;
+            let added = match &review.uid {
+                Some(uid) => {
+                    super::sync::insert_with_id(&tx, card_id, &entry, uid, review.device.as_deref())
+                }
+                None => insert_review(&tx, card_id, &entry, Insert::IfNew),
+            }
+            .map_err(fail)?;
             if added == 1 {
                 report.added += 1;
             } else {

@@ -559,6 +559,38 @@ fn insert_synced(tx: &Transaction<'_>, card_id: i64, r: &SyncReview) -> rusqlite
     Ok(())
 }
 
+/// Inserts an imported review that comes with its global id, keeping the id and recording
+/// device; skipped (0) if the log has that id, a tombstone for it, or a review of the card at
+/// the same millisecond (the import's identity rule).
+pub(super) fn insert_with_id(
+    conn: &Connection,
+    card_id: i64,
+    entry: &super::LogEntry<'_>,
+    uid: &str,
+    device: Option<&str>,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
+                             uid, device)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                coalesce(?9, (SELECT value FROM meta WHERE key = 'device_id'))
+         WHERE NOT EXISTS (SELECT 1 FROM review WHERE uid = ?8)
+           AND NOT EXISTS (SELECT 1 FROM review_tombstone WHERE uid = ?8)
+           AND NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)",
+    )?
+    .execute(params![
+        card_id,
+        entry.reviewed_at.as_millisecond(),
+        entry.rating.number(),
+        entry.answer,
+        entry.verdict,
+        i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
+        entry.scheduler,
+        uid,
+        device,
+    ])
+}
+
 /// The low 62 bits of a UUID: the random part after the variant.
 const RAND_B: u128 = (1 << 62) - 1;
 

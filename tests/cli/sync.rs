@@ -534,3 +534,31 @@ fn what_sync_and_status_say() {
     let (status, _) = output(&b, &out);
     insta::assert_snapshot!("sync_status_b", redact(status));
 }
+
+#[test]
+fn a_review_imported_from_a_json_export_and_synced_counts_once() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    study(&a, DAY1, "2", "Berlin\n\nOsip Piatnitsky\n\n");
+    let export = a.dir.path().join("reviews.json");
+    run_ok(
+        &a,
+        &[
+            "export",
+            "reviews",
+            "--format",
+            "json",
+            "-o",
+            export.to_str().unwrap(),
+        ],
+    );
+    run_ok(&b, &["import", "reviews", export.to_str().unwrap()]);
+    assert_eq!(reviews_total(&b), 2);
+    sync(&a, folder.path(), DAY2);
+    let (said, _) = sync(&b, folder.path(), DAY2);
+    assert!(!said.contains("added"), "{said}");
+    assert!(said.ends_with("  nothing new to write\n"), "{said}");
+    assert_eq!(reviews_total(&b), 2, "the imported reviews kept their ids");
+    assert_eq!(log(&a), log(&b));
+}
