@@ -262,6 +262,12 @@ impl Store {
     /// The events no file of the sync folder holds: every review and tombstone whose id is not
     /// in `sync_seen`, in the order they were recorded (reviews, then deletions).
     pub fn pending_events(&self) -> Result<PendingEvents, StoreError> {
+        self.pending_batch(usize::MAX)
+    }
+
+    /// The first `limit` of `pending_events`.
+    pub fn pending_batch(&self, limit: usize) -> Result<PendingEvents, StoreError> {
+        let limit_of = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         let mut events = Vec::new();
         let mut stmt = self
             .conn
@@ -269,11 +275,11 @@ impl Store {
                 "{REVIEW_COLUMNS}
                  WHERE r.uid IS NOT NULL AND NOT EXISTS
                     (SELECT 1 FROM sync_seen WHERE kind = 'review' AND uid = r.uid)
-                 ORDER BY r.id"
+                 ORDER BY r.id LIMIT ?1"
             ))
             .map_err(self.fail())?;
         let rows = stmt
-            .query_map([], |r| review_row(r).map(SyncEvent::Review))
+            .query_map([limit_of(limit)], |r| review_row(r).map(SyncEvent::Review))
             .map_err(self.fail())?;
         for row in rows {
             events.push(row.map_err(self.fail())?);
@@ -283,11 +289,11 @@ impl Store {
             .prepare(
                 "SELECT t.uid, t.device, t.deleted_at FROM review_tombstone AS t
                  WHERE NOT EXISTS (SELECT 1 FROM sync_seen WHERE kind = 'delete' AND uid = t.uid)
-                 ORDER BY t.deleted_at, t.uid",
+                 ORDER BY t.deleted_at, t.uid LIMIT ?1",
             )
             .map_err(self.fail())?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map([limit_of(limit - events.len())], |r| {
                 Ok(SyncEvent::Delete(SyncDelete {
                     uid: r.get(0)?,
                     device: r.get(1)?,

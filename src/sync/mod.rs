@@ -19,9 +19,6 @@ use crate::store::{Device, FileRecord, Store, SyncEvent};
 /// How many bytes a `FileRecord` keeps from just before its read position.
 const TAIL_BYTES: usize = 64;
 
-/// The largest part of one device file read in one sync.
-const MAX_READ_BYTES: u64 = 1 << 30;
-
 /// What one sync did.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -321,56 +318,123 @@ fn read_file(
         },
         ..ReadFile::default()
     };
-    file.seek(SeekFrom::Start(start)).map_err(read_err(path))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_READ_BYTES)
-        .read_to_end(&mut bytes)
-        .map_err(read_err(path))?;
-    let (end, lines) = format::complete_lines(&bytes);
-    read.outcome.waiting = end < bytes.len();
-    if resume.is_some() && lines.is_empty() {
+    // First pass: every new complete line must be good, or nothing of the file is applied.
+    let mut lines_before = 0;
+    let mut any = false;
+    let checked = read_chunks(path, start, |_, _, lines| {
+        match format::parse_events(lines, lines_before + 1) {
+            Ok(_) => {
+                lines_before += lines.len();
+                any = true;
+                Ok(())
+            }
+            Err(mut problem) => {
+                // Line numbers in the file: counted only for the message.
+                let first_line = if resume.is_some() {
+                    line_number(path, start)?
+                } else {
+                    2
+                };
+                problem.line += first_line - 1;
+                Err(Problem::Line(problem))
+            }
+        }
+    })?;
+    read.outcome.waiting = checked.waiting;
+    if resume.is_some() && !any {
         return Ok(Some(read));
     }
-    let parsed = match format::parse_events(&lines, 1) {
-        Ok(parsed) => parsed,
-        Err(mut problem) => {
-            // Line numbers in the file: counted only for the message.
-            let first_line = if resume.is_some() {
-                line_number(path, start)?
-            } else {
-                2
-            };
-            problem.line += first_line - 1;
-            return Err(Problem::Line(problem));
-        }
-    };
-    let events = parsed.events;
-    let device_name = parsed
-        .name
-        .or_else(|| resume.map(|r| r.device_name.clone()))
-        .unwrap_or(header.name);
-    read.outcome.device_name.clone_from(&device_name);
-    let read_bytes = start + end as u64;
-    let record = FileRecord {
+    // Second pass: apply chunk by chunk, each in one transaction with the read position, so
+    // a huge file never has to fit in memory and an interrupted sync resumes where it was.
+    let mut record = FileRecord {
         name: name.to_owned(),
         device: header.device.clone(),
-        device_name,
-        read_bytes,
-        // Read from the start, the header precedes the new bytes.
-        tail: tail_of(
-            resume.map_or(&head[..header_end], |r| r.tail.as_slice()),
-            &bytes[..end],
-        ),
-        events: events_before + events.len() as u64,
-        last_event: events.iter().map(SyncEvent::time).chain(last_before).max(),
+        device_name: resume.map_or(header.name, |r| r.device_name.clone()),
+        read_bytes: start,
+        tail: resume.map_or_else(|| head[..header_end].to_vec(), |r| r.tail.clone()),
+        events: events_before,
+        last_event: last_before,
     };
-    let applied = store.apply_events(&events, &record, now)?;
-    read.outcome.events = events.len();
-    read.outcome.reviews = applied.reviews;
-    read.outcome.deletes = applied.deletes;
-    read.decks = applied.decks;
-    read.own_unknown = applied.own_unknown;
+    let mut line = 1;
+    read_chunks(path, start, |chunk_start, bytes, lines| {
+        let parsed = format::parse_events(lines, line).map_err(Problem::Line)?;
+        line += lines.len();
+        if let Some(name) = parsed.name {
+            record.device_name = name;
+        }
+        record.read_bytes = chunk_start + bytes.len() as u64;
+        record.tail = tail_of(&record.tail, bytes);
+        record.events += parsed.events.len() as u64;
+        record.last_event = parsed
+            .events
+            .iter()
+            .map(SyncEvent::time)
+            .chain(record.last_event)
+            .max();
+        let applied = store.apply_events(&parsed.events, &record, now)?;
+        read.outcome.events += parsed.events.len();
+        read.outcome.reviews += applied.reviews;
+        read.outcome.deletes += applied.deletes;
+        read.decks.extend(applied.decks);
+        read.own_unknown += applied.own_unknown;
+        Ok(())
+    })?;
+    read.outcome.device_name.clone_from(&record.device_name);
     Ok(Some(read))
+}
+
+/// Bytes read from a device file at a time.
+const CHUNK_BYTES: usize = 16 << 20;
+
+/// Where reading the complete lines of a file stopped.
+struct Chunks {
+    /// The file ends in an incomplete line (or stops at a line with NUL bytes).
+    waiting: bool,
+}
+
+/// Calls `each(offset, bytes, lines)` for the complete lines of the file from `start`, some
+/// megabytes at a time: `bytes` starts at `offset` in the file and spans `lines`. Stops at
+/// the first incomplete line.
+fn read_chunks(
+    path: &Path,
+    start: u64,
+    each: impl FnMut(u64, &[u8], &[&[u8]]) -> Result<(), Problem>,
+) -> Result<Chunks, Problem> {
+    read_chunks_of(CHUNK_BYTES, path, start, each)
+}
+
+fn read_chunks_of(
+    chunk_bytes: usize,
+    path: &Path,
+    start: u64,
+    mut each: impl FnMut(u64, &[u8], &[&[u8]]) -> Result<(), Problem>,
+) -> Result<Chunks, Problem> {
+    let mut file = std::fs::File::open(path).map_err(read_err(path))?;
+    file.seek(SeekFrom::Start(start)).map_err(read_err(path))?;
+    let mut offset = start;
+    // An incomplete line carried over to the next chunk.
+    let mut buf = Vec::new();
+    loop {
+        let before = buf.len();
+        (&mut file)
+            .take(chunk_bytes as u64)
+            .read_to_end(&mut buf)
+            .map_err(read_err(path))?;
+        let at_end = buf.len() - before < chunk_bytes;
+        let (end, lines) = format::complete_lines(&buf);
+        if !lines.is_empty() {
+            each(offset, &buf[..end], &lines)?;
+        }
+        offset += end as u64;
+        // A newline after where the lines stopped: they stopped at a line with NUL bytes.
+        let stuck = buf[end..].contains(&b'\n');
+        buf.drain(..end);
+        if at_end || stuck {
+            return Ok(Chunks {
+                waiting: !buf.is_empty(),
+            });
+        }
+    }
 }
 
 /// The 1-based line number at byte `offset` (only counted for a problem's message).
@@ -421,17 +485,52 @@ fn write_own(
     // cloud file systems cannot lock). The lock lasts until `file` is dropped, after the
     // database records what was written; what the other wrote is not pending any more.
     let _ = file.lock();
-    let record = store.sync_files()?.into_iter().find(|r| r.name == name);
-    let pending = store.pending_events()?.events;
-    let rename = renamed(record.as_ref());
-    if pending.is_empty() && !rename {
-        return Ok(0);
+    let mut written = 0;
+    // In batches, each flushed and recorded before the next: a long history never has to
+    // fit in memory, and an interruption loses no more than one batch's work.
+    loop {
+        let record = store.sync_files()?.into_iter().find(|r| r.name == name);
+        let pending = store.pending_batch(WRITE_BATCH)?.events;
+        let rename = renamed(record.as_ref());
+        if pending.is_empty() && !rename {
+            return Ok(written);
+        }
+        append(
+            store,
+            &mut file,
+            path,
+            record.as_ref(),
+            &pending,
+            rename,
+            device,
+            now,
+        )?;
+        written += pending.len();
     }
+}
+
+/// Events written to the device file per flush.
+const WRITE_BATCH: usize = 20_000;
+
+/// Appends one batch to this device's file (after its last complete line; the header first
+/// if it has none), flushes it to disk, then records it as written.
+#[allow(clippy::too_many_arguments)]
+fn append(
+    store: &mut Store,
+    file: &mut std::fs::File,
+    path: &Path,
+    record: Option<&FileRecord>,
+    pending: &[SyncEvent],
+    rename: bool,
+    device: &Device,
+    now: Timestamp,
+) -> Result<(), Error> {
+    let fail = write_err(path);
     let len = file.metadata().map_err(&fail)?.len();
     let mut text = String::new();
     // Bytes after what was read are the incomplete last line of a write that was cut short
     // (this database never recorded it): cut them off and write those events again.
-    let (start, mut events, last, mut tail) = if let Some(r) = &record {
+    let (start, mut events, last, mut tail) = if let Some(r) = record {
         if len > r.read_bytes {
             file.set_len(r.read_bytes).map_err(&fail)?;
         }
@@ -447,7 +546,7 @@ fn write_own(
     if rename {
         text.push_str(&format::name_line(&device.id, &device.name, now));
     }
-    for event in &pending {
+    for event in pending {
         text.push_str(&format::event_line(event));
     }
     file.seek(SeekFrom::Start(start)).map_err(&fail)?;
@@ -463,7 +562,7 @@ fn write_own(
     events += pending.len() as u64;
     tail = tail_of(&tail, text.as_bytes());
     let written = FileRecord {
-        name: name.to_owned(),
+        name: file_name(&device.id),
         device: device.id.clone(),
         device_name: device.name.clone(),
         read_bytes: start + text.len() as u64,
@@ -471,8 +570,8 @@ fn write_own(
         events,
         last_event: pending.iter().map(SyncEvent::time).chain(last).max(),
     };
-    store.mark_written(&pending, &written)?;
-    Ok(pending.len())
+    store.mark_written(pending, &written)?;
+    Ok(())
 }
 
 /// What `sync --status` shows; reads the folder's listing, changes nothing.
@@ -572,5 +671,60 @@ impl Status {
                 "read_bytes": f.record.as_ref().map(|r| r.read_bytes),
             })).collect::<Vec<_>>(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every complete line from `start`, read `chunk` bytes at a time, with the offset each
+    /// call began at; and whether the file ended in an incomplete line.
+    fn chunked(text: &[u8], start: u64, chunk: usize) -> (Vec<(u64, String)>, bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.jsonl");
+        std::fs::write(&path, text).unwrap();
+        let mut seen = Vec::new();
+        let done = read_chunks_of(chunk, &path, start, |offset, bytes, lines| {
+            assert_eq!(bytes.split(|&b| b == b'\n').count(), lines.len() + 1);
+            for line in lines {
+                seen.push((offset, String::from_utf8(line.to_vec()).unwrap()));
+            }
+            Ok(())
+        });
+        let Ok(done) = done else {
+            panic!("no error expected")
+        };
+        (seen, done.waiting)
+    }
+
+    #[test]
+    fn chunks_carry_a_line_over_and_stop_at_an_incomplete_one() {
+        let text = b"one\ntwo\nthree-is-long\nfour\nfiv";
+        for chunk in [1, 2, 3, 7, 64] {
+            let (lines, waiting) = chunked(text, 0, chunk);
+            let names: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
+            assert_eq!(
+                names,
+                ["one", "two", "three-is-long", "four"],
+                "chunk {chunk}"
+            );
+            assert!(waiting, "chunk {chunk}");
+        }
+        let (lines, waiting) = chunked(b"one\ntwo\n", 4, 3);
+        assert_eq!(lines, [(4, "two".to_owned())]);
+        assert!(!waiting);
+        // A line with NUL bytes (a preallocated file being filled) stops the reading.
+        let (lines, waiting) = chunked(b"one\n\0\0\0\ntwo\n", 0, 2);
+        assert_eq!(lines.len(), 1);
+        assert!(waiting);
+    }
+
+    #[test]
+    fn tails_keep_the_last_bytes() {
+        assert_eq!(tail_of(b"ab", b"cd"), b"abcd");
+        let long = vec![b'x'; 100];
+        assert_eq!(tail_of(b"ab", &long).len(), TAIL_BYTES);
+        assert_eq!(tail_of(&long, b"yz")[TAIL_BYTES - 2..], *b"yz");
     }
 }
