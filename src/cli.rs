@@ -129,7 +129,7 @@ pub struct SyncArgs {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
-    /// Show what each device last wrote and how far this database has read; change nothing
+    /// Only show what each device last wrote and how far this database has read
     #[arg(long)]
     pub status: bool,
 
@@ -141,7 +141,7 @@ pub struct SyncArgs {
     #[arg(long)]
     pub new_device: bool,
 
-    /// Name this device for the others (written in its file's header when it is created)
+    /// Name this device for the others (shown in their `sync --status`)
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 }
