@@ -17,6 +17,7 @@ pub mod extract;
 pub mod facts;
 pub mod generate;
 pub mod grade;
+pub mod mark;
 pub mod schedule;
 pub mod session;
 pub mod stats;
