@@ -36,7 +36,7 @@ pub trait Journal {
 }
 
 /// The commands a learner can type at the `answer>` and `rate>` prompts (README, "Keys").
-pub const HELP: &str = "\
+pub const HELP: &str = "Commands, typed at answer> or rate>:
   :u   undo: take back the last answer (at rate>, the answer just typed); repeatable
   :s   suspend this card: never shown again until `factdrill card unsuspend`
   :b   bury this card until tomorrow (4 am)
@@ -198,9 +198,9 @@ pub fn study(
         }
         if let Some(leech) = review.leech {
             println!(
-                "{WARN}Leech:{WARN:#} `{}` was forgotten {} times (the threshold is {}); it is tagged leech and suspended. Rewrite it, or bring it back with `factdrill card unsuspend {}/{}`.",
+                "{WARN}Leech:{WARN:#} `{}` was forgotten {} (the threshold is {}); it is tagged leech and suspended. Rewrite it, or bring it back with `factdrill card unsuspend {}/{}`.",
                 safe(review.card.as_str()),
-                leech.lapses,
+                crate::error::count(leech.lapses as usize, "time"),
                 leech.threshold,
                 safe(&deck_of(session, &review)),
                 safe(review.card.as_str())

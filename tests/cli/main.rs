@@ -9,6 +9,7 @@ mod extract;
 mod generate;
 mod reliability;
 mod schedule;
+mod session;
 mod stats;
 mod study;
 
