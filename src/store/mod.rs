@@ -288,15 +288,17 @@ impl Store {
         self.backup.as_ref()
     }
 
-    /// Whether a card is still as a session last saw it: active, and with the cached state
-    /// `held`. Another process (a second session on this database) may have reviewed or
-    /// retired it since the session built its queue; then it is no longer due here.
+    /// Whether a card is still as a session last saw it: active, not suspended, and with the
+    /// cached state `held`. Another process (a second session on this database, or
+    /// `factdrill card suspend`) may have reviewed, retired or suspended it since the session
+    /// built its queue; then it is no longer due here.
     pub fn still_due(&self, handle: i64, held: &CardState) -> Result<bool, StoreError> {
         let row: Option<(bool, Option<String>)> = self
             .conn
             .query_row(
-                "SELECT card.retired_at IS NULL, card_state.state
+                "SELECT card.retired_at IS NULL AND m.suspended_at IS NULL, card_state.state
                  FROM card LEFT JOIN card_state ON card_state.card_id = card.id
+                 LEFT JOIN card_mark AS m ON m.card_id = card.id
                  WHERE card.id = ?1",
                 params![handle],
                 |r| Ok((r.get(0)?, r.get(1)?)),
