@@ -416,6 +416,8 @@ fn plan(
                     deck: index,
                     card: card.clone(),
                     state: stored.state,
+                    flag: stored.marks.flag,
+                    note: stored.marks.note,
                 });
             }
         }

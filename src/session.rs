@@ -37,6 +37,9 @@ pub struct StudyCard {
     pub deck: usize,
     pub card: Card,
     pub state: CardState,
+    /// Its flag and note, shown with the prompt (`Session::flag` changes them).
+    pub flag: Option<Flag>,
+    pub note: Option<String>,
 }
 
 /// One deck's part in a session: its limits and what was already done today.
@@ -157,6 +160,9 @@ pub struct Prompt<'a> {
     /// Prompts answered plus prompts still queued, this one included.
     pub total: u32,
     pub is_new: bool,
+    /// The card's flag and its note.
+    pub flag: Option<Flag>,
+    pub note: Option<&'a str>,
 }
 
 /// The outcome of an answer, before the learner confirms a rating.
@@ -424,6 +430,8 @@ impl Session {
             number: self.summary.answered + 1,
             total: self.summary.answered + 1 + self.queue.len() as u32,
             is_new: sc.state.phase == Phase::New,
+            flag: sc.flag,
+            note: sc.note.as_deref(),
         })
     }
 
@@ -651,7 +659,9 @@ impl Session {
         note: Option<String>,
     ) -> Result<Marking, SessionError> {
         let index = self.current_index().ok_or(SessionError::NoCard)?;
-        let sc = &self.cards[index];
+        let sc = &mut self.cards[index];
+        sc.flag = flag;
+        sc.note = note.clone().filter(|_| flag.is_some());
         Ok(Marking {
             handle: sc.handle,
             card: sc.card.id.clone(),
@@ -994,6 +1004,8 @@ mod tests {
                 deck: 0,
                 card,
                 state,
+                flag: None,
+                note: None,
             })
             .collect();
         let plan = Plan {
@@ -1323,6 +1335,8 @@ mod tests {
                 deck: usize::from(i >= 3),
                 card,
                 state,
+                flag: None,
+                note: None,
             })
             .collect();
         let options = Options {
@@ -1646,11 +1660,9 @@ mod tests {
                 note: Some("check the date".into())
             }
         );
-        assert_eq!(
-            s.prompt().unwrap().card.id.as_str(),
-            "a",
-            "flagging keeps it"
-        );
+        let p = s.prompt().unwrap();
+        assert_eq!(p.card.id.as_str(), "a", "flagging keeps it");
+        assert_eq!((p.flag, p.note), (Some(Flag::Red), Some("check the date")));
         let m = s.suspend().unwrap();
         assert_eq!((m.handle, m.card.as_str(), m.mark), (0, "a", Mark::Suspend));
         s.prompt().unwrap();

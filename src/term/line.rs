@@ -401,7 +401,13 @@ fn header(summary: &Summary) {
 }
 
 fn show(prompt: &Prompt<'_>) {
-    let tag = if prompt.is_new { ", new" } else { "" };
+    let mut tag = if prompt.is_new { ", new" } else { "" }.to_owned();
+    if let Some(flag) = prompt.flag {
+        tag.push_str(&format!(", flagged {flag}"));
+        if let Some(note) = prompt.note {
+            tag.push_str(&format!(": {}", safe(note)));
+        }
+    }
     println!(
         "{DIM}[{}/{}{tag}]{DIM:#} {}",
         prompt.number,

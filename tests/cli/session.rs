@@ -150,6 +150,10 @@ fn card_command_marks_cards_by_deck_and_id() {
     // A session shows only what is neither suspended nor buried.
     let out = study(&env, DAY1, &[], "a\n4\n");
     assert_eq!(asked(&out), vec!["d"]);
+    assert!(
+        out.contains("[1/1, new, flagged blue: too easy] Which city"),
+        "the flag is shown with the prompt: {out}"
+    );
     for (action, done) in [
         ("unsuspend", "unsuspended"),
         ("unbury", "unburied"),
