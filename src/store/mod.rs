@@ -809,21 +809,18 @@ impl Store {
             .conn
             .prepare(
                 "SELECT deck.key, deck.name,
-                        coalesce(sum(c.due <= ?1 AND c.free), 0),
-                        coalesce(sum(c.due < ?2 AND c.free), 0),
-                        coalesce(sum(c.new AND c.free), 0),
-                        min(CASE WHEN NOT c.suspended THEN max(c.due, c.buried) END)
+                        coalesce(sum(cs.due <= ?1 AND m.card_id IS NULL), 0),
+                        coalesce(sum(cs.due < ?2 AND m.card_id IS NULL), 0),
+                        coalesce(sum((cs.card_id IS NULL OR cs.phase = 'new') AND m.card_id IS NULL), 0),
+                        min(CASE WHEN m.suspended_at IS NULL
+                                 THEN max(cs.due, coalesce(m.buried_until, 0)) END)
                  FROM deck
-                 -- Suspended cards are never due; buried ones not before they are unburied.
-                 JOIN (SELECT card.deck_id, cs.due,
-                              cs.card_id IS NULL OR cs.phase = 'new' AS new,
-                              m.suspended_at IS NOT NULL AS suspended,
-                              coalesce(m.buried_until, 0) AS buried,
-                              m.suspended_at IS NULL AND coalesce(m.buried_until, 0) <= ?1 AS free
-                       FROM card
-                       LEFT JOIN card_state AS cs ON cs.card_id = card.id
-                       LEFT JOIN card_mark AS m ON m.card_id = card.id
-                       WHERE card.retired_at IS NULL) AS c ON c.deck_id = deck.id
+                 JOIN card ON card.deck_id = deck.id AND card.retired_at IS NULL
+                 LEFT JOIN card_state AS cs ON cs.card_id = card.id
+                 -- Only a mark that holds the card back now: suspended, or buried until later.
+                 -- Such a card is not due; a buried one is next due when it is unburied.
+                 LEFT JOIN card_mark AS m ON m.card_id = card.id
+                   AND (m.suspended_at IS NOT NULL OR m.buried_until > ?1)
                  GROUP BY deck.id
                  ORDER BY deck.key",
             )
