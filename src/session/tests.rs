@@ -813,3 +813,71 @@ fn an_again_on_a_review_card_under_the_threshold_is_no_leech() {
     let r = s.rate(Rating::Again, t(NOW)).unwrap();
     assert_eq!((r.state.lapses, r.leech), (1, None));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn rating() -> impl Strategy<Value = Rating> {
+        prop_oneof![
+            Just(Rating::Again),
+            Just(Rating::Hard),
+            Just(Rating::Good),
+            Just(Rating::Easy)
+        ]
+    }
+
+    /// Three new cards, two due reviews (one close to a leech).
+    fn cards() -> Vec<(Card, CardState)> {
+        vec![
+            (recall("n0"), CardState::new_card()),
+            (recall("n1"), CardState::new_card()),
+            (recall("n2"), CardState::new_card()),
+            (
+                recall("r0"),
+                CardState {
+                    lapses: 7,
+                    ..reviewed("2026-01-09T09:00:00Z")
+                },
+            ),
+            (recall("r1"), known(3.0, "2026-01-08T09:00:00Z")),
+        ]
+    }
+
+    proptest! {
+        /// Whatever was answered, undoing every answer gives back the session as it was
+        /// built: the same totals, the same card states, the same order of cards.
+        #[test]
+        fn undoing_everything_restores_the_session(
+            ratings in prop::collection::vec(rating(), 0..12),
+            cram in any::<bool>(),
+        ) {
+            let options = Options { cram, ..Options::default() };
+            let fresh = session_with(vec![deck(20, 200)], cards(), options.clone());
+            let mut s = session_with(vec![deck(20, 200)], cards(), options.clone());
+            let mut at = t(NOW);
+            for rating in &ratings {
+                if s.prompt().is_none() {
+                    break;
+                }
+                at += SignedDuration::from_mins(11);
+                s.answer("x", 100, at).unwrap();
+                let review = s.rate(*rating, at).unwrap();
+                prop_assert_eq!(review.cram, cram);
+            }
+            while let Ok(undo) = s.undo() {
+                prop_assert!(matches!(undo, Undo::Review(_)));
+            }
+            let (a, b) = (s.summary(), fresh.summary());
+            prop_assert_eq!(
+                (a.answered, a.passed, a.ratings, a.new_cards, a.response_ms, a.leeches),
+                (b.answered, b.passed, b.ratings, b.new_cards, b.response_ms, b.leeches)
+            );
+            prop_assert_eq!(a.left, b.left);
+            prop_assert_eq!(&s.cards, &fresh.cards);
+            let mut fresh = fresh;
+            prop_assert_eq!(order(&mut s), order(&mut fresh));
+        }
+    }
+}
