@@ -594,7 +594,11 @@ fn marks_are_set_and_cleared_and_keep_cards_out_of_due_counts() {
     assert_eq!(store.due_count(tomorrow).unwrap(), 0);
     assert_eq!(store.phase_counts_in(None).unwrap().0.suspended, 1);
     assert_eq!(store.next_due().unwrap(), None);
+    // A session that built its queue before the suspension skips the card.
+    let held = card_a(&store).state;
+    assert!(!store.still_due(a.handle, &held).unwrap());
     store.unsuspend(a.handle).unwrap();
+    assert!(store.still_due(a.handle, &held).unwrap());
     assert_eq!(due(&store), (1, 1, 1));
 
     let b = store.cards(&Id::parse("d").unwrap()).unwrap()[1].clone();

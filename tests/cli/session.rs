@@ -222,6 +222,21 @@ fn a_leech_is_suspended_and_the_learner_told_why() {
 }
 
 #[test]
+fn leech_threshold_flag_overrides_the_deck() {
+    let env = Env::new();
+    study(&env, DAY1, &["--limit", "1"], "Paris\n4\n");
+    let out = study(
+        &env,
+        LATER,
+        &["--tag", "city", "--new", "0", "--leech-threshold", "0"],
+        "Lyon\n\n",
+    );
+    assert!(!out.contains("Leech"), "0 turns leeches off: {out}");
+    let show = run(&env, LATER, &["card", "show", "t/a"], "");
+    assert!(show.ends_with("no marks\n"), "{show}");
+}
+
+#[test]
 fn undoing_the_answer_that_made_a_leech_lifts_it() {
     let env = Env::new();
     study(&env, DAY1, &["--limit", "1"], "Paris\n4\n");
