@@ -83,7 +83,7 @@ fn ids_survive_rewording_reordering_and_new_facts() {
     let mut reworded = base.clone();
     for fact in &mut reworded.facts {
         if let Some(source) = &mut fact.source {
-            source.sentence = source.sentence.replace("OMS", "O.M.S.");
+            source.sentence = source.sentence.replace("OMS", "Comintern OMS");
         }
         if let Body::Head(h) = &mut fact.body
             && h.region.as_deref() == Some("Austria")
@@ -125,6 +125,45 @@ fn ids_survive_rewording_reordering_and_new_facts() {
     for key in &before {
         assert!(grown.contains(key), "{key} was lost");
     }
+}
+
+fn ordering_keys(facts: &Facts) -> HashSet<String> {
+    make(facts)
+        .into_iter()
+        .filter(|c| c.kind == Kind::Ordering)
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+#[test]
+fn adding_a_dated_fact_changes_at_most_the_one_ordering_card_it_joins() {
+    let base = oms();
+    let before = ordering_keys(&base);
+    for k in 0..24 {
+        let mut more = base.clone();
+        more.facts.extend(
+            facts(&format!(
+                "facts:\n- {{kind: date, subject: Club {k}, event: founded in Paris, when: {}}}\n",
+                1880 + 3 * k
+            ))
+            .facts,
+        );
+        let after = ordering_keys(&more);
+        let lost: Vec<&String> = before.difference(&after).collect();
+        assert!(lost.len() <= 1, "fact {k}: {lost:?}");
+    }
+    // Three at once: at most three groups change.
+    let mut more = base.clone();
+    for k in 0..3 {
+        more.facts.extend(
+            facts(&format!(
+                "facts:\n- {{kind: date, subject: Guild {k}, event: disbanded, when: {}}}\n",
+                1901 + k
+            ))
+            .facts,
+        );
+    }
+    assert!(before.difference(&ordering_keys(&more)).count() <= 3);
 }
 
 #[test]
@@ -198,8 +237,52 @@ fn templates_read_as_english() {
         "Who was also known as Moskvin?",
         "What was the address of the OMS international headquarters?",
         "In the Netherlands, the head was ___.",
+        "In 1931, who arrived in Shanghai, where OMS agents Agnes Smedley and Ruth Werner supported him?",
+        "In what year was Victor Serge's memoir published posthumously in French?",
+        "In what year was direction of the OMS transferred to the GRU and the OGPU?",
+        "In what year did the Noulens Affair over OMS spy Jakob Rudnik undermine the OMS's stance?",
+        "Where were the OMS international headquarters?",
+        "Where was the additional OMS training?",
+        "The OMS was founded at the Third Congress of the Comintern in July ___.",
+        "Other sources call the OMS training school the ___.",
+        "The OMS international headquarters' address was ___ in the offices of Führer Verlag.",
     ] {
         by_prompt(&cards, prompt);
+    }
+}
+
+/// The kinds make no card the grammar gates would drop: the filter in `finish` is a safety net
+/// for arbitrary facts, never what keeps the shipped deck clean.
+#[test]
+fn every_card_the_kinds_make_from_the_oms_facts_passes_the_grammar_gates() {
+    let cards = unchecked(&oms(), Options::default());
+    let bad: Vec<String> = cards
+        .iter()
+        .filter_map(|c| {
+            let p = grammar::problems(c);
+            (!p.is_empty()).then(|| format!("{}: {:?}: {p:?}", c.id, c.prompt))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn clozes_read_on_their_own() {
+    let cards = make(&oms());
+    let clozes: Vec<&Card> = cards.iter().filter(|c| c.kind == Kind::Cloze).collect();
+    assert!(clozes.len() > 20);
+    for c in &clozes {
+        assert_eq!(c.prompt.matches("___").count(), 1, "{c:?}");
+        assert_eq!(grammar::dangling(&c.prompt), None, "{c:?}");
+    }
+    // What the sentences lean on is resolved or the cloze is left out.
+    for gone in [
+        "a member there",
+        "Next was",
+        "Succeeding him",
+        "stationed there",
+    ] {
+        assert!(!clozes.iter().any(|c| c.prompt.contains(gone)), "{gone}");
     }
 }
 
@@ -383,6 +466,70 @@ fn hand_written_cards_asking_a_generated_question_keep_their_id_when_adopted() {
     // From then on it is a generated card like any other: refreshed, id kept.
     let (again, _) = merge(&adopted, make(&f), false);
     assert_eq!(again, adopted);
+}
+
+#[test]
+fn adopted_cards_keep_the_hand_written_explanation_through_refreshes() {
+    let f = facts(
+        "topic: ABC\nfacts:\n\
+         - kind: head\n  person: Ann Berg\n  org: ABC\n  region: Norway\n  \
+           source: {sentence: In Norway the head was Ann Berg., span: [0, 10]}\n",
+    );
+    let mut mine = hand(
+        "league-norway",
+        Kind::Recall,
+        "Who led the ABC's Norwegian branch?",
+        "Ann Berg",
+        "In Norway the head was Ann Berg.",
+    );
+    mine.explanation = Some("She founded it in 1920.".into());
+    let (adopted, _) = merge(std::slice::from_ref(&mine), make(&f), true);
+    assert_eq!(adopted[0].id.as_str(), "league-norway");
+    assert_eq!(adopted[0].prompt, "Who headed the ABC in Norway?");
+    assert_eq!(
+        adopted[0].explanation, mine.explanation,
+        "the hand's explanation is kept"
+    );
+    round_trip(&adopted);
+    // Refreshed by later merges (even with a new wording), it keeps the explanation.
+    let (again, report) = merge(&adopted, make(&f), false);
+    assert_eq!(again, adopted);
+    assert_eq!(report.edited, 0);
+    let mut reworded = f.clone();
+    if let Body::Head(h) = &mut reworded.facts[0].body {
+        h.from = Some(facts::When::parse("1920").unwrap());
+    }
+    let (later, report) = merge(&again, make(&reworded), false);
+    assert_eq!(report.edited, 0);
+    assert_eq!(later[0].id.as_str(), "league-norway");
+    assert_eq!(later[0].explanation, mine.explanation);
+}
+
+#[test]
+fn an_explanation_added_to_a_generated_card_is_kept_and_the_card_still_refreshed() {
+    let f = facts(GERMANY);
+    let mut existing = make(&f);
+    let i = existing
+        .iter()
+        .position(|c| c.explanation.is_none())
+        .unwrap();
+    existing[i].explanation = Some("Remember the spelling.".into());
+    let (merged, report) = merge(&existing, make(&f), false);
+    assert_eq!(report.edited, 0, "adding an explanation is not an edit");
+    assert_eq!(
+        merged[i].explanation.as_deref(),
+        Some("Remember the spelling.")
+    );
+    // Changing a generated explanation is an edit: the card is kept as it is.
+    let mut edited = make(&f);
+    let j = edited
+        .iter()
+        .position(|c| c.explanation.is_some())
+        .expect("a false statement explains itself");
+    edited[j].explanation = Some("Mine now.".into());
+    let (merged, report) = merge(&edited, make(&f), false);
+    assert_eq!(report.edited, 1);
+    assert_eq!(merged[j], edited[j]);
 }
 
 #[test]
