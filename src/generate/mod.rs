@@ -117,6 +117,46 @@ fn finish(cards: Vec<Card>) -> Vec<Card> {
         .filter(|c| !gives_away(c))
         .filter(|c| grammar::problems(c).is_empty())
         .collect();
+    // Statements are compared by what is true, which the seed does not change: two cards
+    // stating the same truth (two facts saying one thing) keep the smaller key. A false
+    // statement (its wrong element seeded) that says what another card says would make one
+    // of them vanish for some seeds only: it is stated true instead. So the seed never
+    // changes which cards exist.
+    let truth = |c: &Card| {
+        fold(
+            c.explanation
+                .as_deref()
+                .and_then(|e| e.strip_prefix("False: "))
+                .filter(|_| c.answer == "false")
+                .unwrap_or(&c.prompt),
+        )
+    };
+    let mut smallest: HashMap<String, Id> = HashMap::new();
+    for c in cards.iter().filter(|c| c.kind == Kind::TrueFalse) {
+        let slot = smallest.entry(truth(c)).or_insert_with(|| c.id.clone());
+        if c.id < *slot {
+            *slot = c.id.clone();
+        }
+    }
+    cards.retain(|c| c.kind != Kind::TrueFalse || smallest.get(&truth(c)) == Some(&c.id));
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for c in &cards {
+        *counts.entry(fold(&c.prompt)).or_default() += 1;
+    }
+    for c in &mut cards {
+        if c.kind == Kind::TrueFalse
+            && c.answer == "false"
+            && counts.get(&fold(&c.prompt)).is_some_and(|n| *n > 1)
+            && let Some(truth) = c
+                .explanation
+                .as_deref()
+                .and_then(|e| e.strip_prefix("False: "))
+        {
+            c.prompt = truth.to_owned();
+            "true".clone_into(&mut c.answer);
+            c.explanation = None;
+        }
+    }
     let mut by_prompt: HashMap<String, usize> = HashMap::new();
     let mut drop = vec![false; cards.len()];
     for i in 0..cards.len() {
