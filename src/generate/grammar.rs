@@ -33,6 +33,10 @@ pub fn problems(card: &Card) -> Vec<String> {
     }
     if card.kind == Kind::Cloze {
         cloze(prompt, &mut out);
+    } else if card.kind != Kind::Ordering
+        && let Some(word) = dangling(prompt)
+    {
+        out.push(format!("\"{word}\" refers to nothing in the sentence"));
     }
     // Ordering items and explanations are sentences (or clauses) of their own.
     let mut texts: Vec<&str> = Vec::new();
@@ -54,6 +58,9 @@ pub fn problems(card: &Card) -> Vec<String> {
         }
         if let Some(word) = comma_splice(text) {
             out.push(format!("a clause spliced on with \", {word}\" in {text:?}"));
+        }
+        if let Some(word) = dangling(text) {
+            out.push(format!("\"{word}\" refers to nothing in {text:?}"));
         }
     }
     out
@@ -300,11 +307,12 @@ const OPENERS: &[&str] = &[
 const FUNCTION: &[&str] = &[
     "the", "a", "an", "in", "on", "at", "by", "from", "during", "over", "other", "after", "before",
     "it", "its", "he", "she", "they", "his", "her", "their", "there", "when", "while", "as",
-    "with", "for", "of", "to", "under", "since", "until", "milder", "some",
+    "with", "for", "of", "to", "under", "since", "until", "milder", "some", "who", "what", "where",
+    "which", "whose", "whom", "put", "besides",
 ];
 
 /// The first word of a sentence that refers to something the sentence does not name: an
-/// opener ("Next", "Succeeding"), "it"/"its" or "he"/"him"/"she"/"they" with no name or
+/// opener ("Next", "Succeeding"), "it"/"its" or "he"/"him"/"she" with no name or
 /// blank before it, "his"/"her"/"their" with none anywhere, "there" (not "there was") with
 /// no "in PLACE" before it, "then" or "the same" with no date before it. `None` when it
 /// reads on its own.
@@ -333,7 +341,8 @@ pub fn dangling(text: &str) -> Option<&'static str> {
     let place_before = |i: usize| {
         (0..i).any(|j| {
             matches!(words[j].as_str(), "in" | "at" | "to" | "from" | "into")
-                && (j + 1..=(j + 2).min(i.saturating_sub(1))).any(name_at)
+                && j + 1 < i
+                && (name_at(j + 1) || (words[j + 1] == "the" && j + 2 < i && name_at(j + 2)))
         })
     };
     let date_before = |i: usize| {
@@ -345,7 +354,8 @@ pub fn dangling(text: &str) -> Option<&'static str> {
     for (i, w) in words.iter().enumerate() {
         let bad = match w.as_str() {
             "it" | "its" if !named_before(i) => Some(if w == "it" { "it" } else { "its" }),
-            "he" | "him" | "she" | "they" | "them" if !named_before(i) => Some("he/she/they"),
+            // "they" often means a plural noun before it ("the sources ... they"): not checked.
+            "he" | "him" | "she" if !named_before(i) => Some("he/she"),
             "his" | "her" | "their" if !named_anywhere => Some("his/her/their"),
             "there"
                 if !words.get(i + 1).is_some_and(|n| {
@@ -442,6 +452,14 @@ mod tests {
             (Kind::Recall, "who headed the OMS?"),
             (Kind::Recall, "Who headed the OMS."),
             (Kind::TrueFalse, "The the OMS was founded."),
+            (
+                Kind::Year,
+                "In what year was Arnold Deutsch a member there?",
+            ),
+            (
+                Kind::TrueFalse,
+                "In 1921, Alexander Borisovich Epstein arrived there and stayed.",
+            ),
             (
                 Kind::Cloze,
                 "Boris Volodarsky referred to the it as the \"___.\"",
