@@ -121,6 +121,15 @@ pub enum Command {
         after_help = "Examples:\n  factdrill sync ~/Sync/factdrill\n  factdrill sync ~/Dropbox/factdrill --status\n  factdrill sync ~/Sync/factdrill --name laptop\n\nEach device appends to its own file in the folder; use any tool that syncs folders\n(Syncthing, a cloud drive, a git repository). See docs/sync.md."
     )]
     Sync(SyncArgs),
+
+    /// Suspend, bury or flag cards, or show their marks
+    #[command(
+        after_help = "Examples:\n  factdrill card suspend oms/oms-first-head\n  factdrill card flag --colour blue --note \"check the year\" oms/oms-founding-year\n  factdrill card show oms-first-head\n\nName a card DECK/CARD (or CARD alone, when one deck has it). Suspended cards are never due; buried ones not until the next study day (4 am)."
+    )]
+    Card {
+        #[command(subcommand)]
+        action: CardAction,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +153,57 @@ pub struct SyncArgs {
     /// Name this device for the others (shown in their `sync --status`)
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+}
+
+/// What `factdrill card` does to each card it is given.
+#[derive(Debug, Subcommand)]
+pub enum CardAction {
+    /// Never show these cards until they are unsuspended
+    Suspend(CardTargets),
+    /// Show these cards again when they are due
+    Unsuspend(CardTargets),
+    /// Keep these cards out of sessions until the next study day (4 am)
+    Bury(CardTargets),
+    /// Undo `bury`
+    Unbury(CardTargets),
+    /// Flag these cards with a colour and an optional note
+    Flag(FlagArgs),
+    /// Remove the flag and its note
+    Unflag(CardTargets),
+    /// Show the cards' marks: suspended, buried, flag, leech
+    Show(CardTargets),
+}
+
+#[derive(Debug, Args)]
+pub struct CardTargets {
+    /// Cards as DECK/CARD, or CARD alone when only one deck has it
+    #[arg(value_name = "DECK/CARD", required = true)]
+    pub cards: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FlagArgs {
+    /// red, orange, green, blue, pink, turquoise or purple (or Anki's number, 1-7)
+    #[arg(long, alias = "color", value_name = "COLOUR", default_value = "red", value_parser = parse_flag)]
+    pub colour: crate::mark::Flag,
+
+    /// A note kept with the flag
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+
+    #[command(flatten)]
+    pub targets: CardTargets,
+}
+
+fn parse_flag(text: &str) -> Result<crate::mark::Flag, String> {
+    crate::mark::Flag::parse(text).ok_or_else(|| {
+        format!(
+            "unknown flag `{text}`; expected one of: {} (or 1-7)",
+            crate::mark::Flag::ALL
+                .map(crate::mark::Flag::as_str)
+                .join(", ")
+        )
+    })
 }
 
 #[derive(Debug, Args)]
@@ -363,13 +423,46 @@ pub struct StudyArgs {
     #[arg(value_name = "DECK_FILE")]
     pub decks: Vec<PathBuf>,
 
-    /// New cards per day per deck [default: the deck's `new_per_day`, else 20]
+    /// New cards per day in all decks together (today's included), instead of each deck's
+    /// `new_per_day` [default: each deck's, else 20 per deck]
     #[arg(long, value_name = "N")]
     pub new: Option<u32>,
 
-    /// Reviews per day per deck [default: the deck's `reviews_per_day`, else 200]
+    /// Reviews per day in all decks together (today's included), instead of each deck's
+    /// `reviews_per_day` [default: each deck's, else 200 per deck]
     #[arg(long, value_name = "N")]
     pub reviews: Option<u32>,
+
+    /// Study only this deck (its id); repeat for several
+    #[arg(long = "deck", value_name = "ID")]
+    pub only_decks: Vec<String>,
+
+    /// Study only cards with this tag; repeat for several (a card needs one of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Study only cards of this kind (recall, choice, year, truefalse, cloze, ordering);
+    /// repeat for several
+    #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
+    pub kinds: Vec<crate::deck::Kind>,
+
+    /// At most N cards this session (their learning steps do not count)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+
+    /// Stop offering cards after N minutes (the card being answered finishes)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub minutes: Option<u32>,
+
+    /// Practise without changing the schedule: every card (filters apply), least likely
+    /// recalled first; no daily limits; logged as cram and ignored by the scheduler and stats
+    #[arg(long)]
+    pub cram: bool,
+
+    /// Lapses that make a card a leech (tagged and suspended); 0 turns leeches off
+    /// [default: the deck's `leech_threshold`, else 8]
+    #[arg(long, value_name = "N")]
+    pub leech_threshold: Option<u32>,
 
     /// Schedule this session with `fsrs` or `sm2` instead of each deck's `scheduler`
     #[arg(long, value_name = "NAME", value_parser = parse_algorithm)]
@@ -384,6 +477,17 @@ pub struct StudyArgs {
     /// gets line mode)
     #[arg(long)]
     pub plain: bool,
+}
+
+fn parse_kind(text: &str) -> Result<crate::deck::Kind, String> {
+    crate::deck::Kind::parse(text).ok_or_else(|| {
+        format!(
+            "unknown kind `{text}`; expected one of: {}",
+            crate::deck::Kind::ALL
+                .map(crate::deck::Kind::as_str)
+                .join(", ")
+        )
+    })
 }
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
@@ -419,11 +523,18 @@ pub struct StatsArgs {
 }
 
 /// Where "now" comes from: the system clock, or a pinned instant (`FACTDRILL_NOW`) so tests
-/// and demonstrations are reproducible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// and demonstrations are reproducible; a pinned clock may advance by a fixed step at each
+/// reading (`FACTDRILL_NOW_STEP`), so tests can let time pass (a time box) without waiting.
+#[derive(Debug, Clone)]
 pub enum Clock {
     System,
     Fixed(Timestamp),
+    Stepping {
+        start: Timestamp,
+        step: jiff::SignedDuration,
+        /// Readings so far.
+        readings: std::sync::Arc<std::sync::atomic::AtomicI32>,
+    },
 }
 
 impl Clock {
@@ -431,6 +542,16 @@ impl Clock {
         match self {
             Clock::System => Timestamp::now(),
             Clock::Fixed(t) => *t,
+            Clock::Stepping {
+                start,
+                step,
+                readings,
+            } => {
+                let n = readings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                step.checked_mul(n)
+                    .and_then(|d| start.checked_add(d).ok())
+                    .unwrap_or(*start)
+            }
         }
     }
 }
@@ -455,7 +576,15 @@ impl Config {
         let (clock, tz) = match std::env::var("FACTDRILL_NOW") {
             Ok(value) => {
                 let zoned = parse_now(&value)?;
-                (Clock::Fixed(zoned.0), zoned.1)
+                let clock = match std::env::var("FACTDRILL_NOW_STEP") {
+                    Ok(step) => Clock::Stepping {
+                        start: zoned.0,
+                        step: parse_step(&step)?,
+                        readings: std::sync::Arc::default(),
+                    },
+                    Err(_) => Clock::Fixed(zoned.0),
+                };
+                (clock, zoned.1)
             }
             Err(_) => (Clock::System, TimeZone::system()),
         };
@@ -500,6 +629,19 @@ fn unicode_terminal(term: Option<&str>, locale: Option<&str>) -> bool {
         let l = l.to_ascii_lowercase();
         l.contains("utf-8") || l.contains("utf8")
     })
+}
+
+/// `FACTDRILL_NOW_STEP`: whole seconds the pinned clock advances at each reading.
+fn parse_step(value: &str) -> Result<jiff::SignedDuration, Error> {
+    value
+        .trim()
+        .parse::<u32>()
+        .map(|secs| jiff::SignedDuration::from_secs(i64::from(secs)))
+        .map_err(|_| Error::Env {
+            name: "FACTDRILL_NOW_STEP",
+            value: value.to_owned(),
+            reason: "expected whole seconds, e.g. 60".to_owned(),
+        })
 }
 
 /// An RFC 3339 time with its offset, which becomes the time zone.

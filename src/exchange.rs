@@ -16,8 +16,12 @@ pub const CSV_HEADER: &str = "card_id,review_time,rating";
 /// The JSON document's `format` value.
 pub const JSON_FORMAT: &str = "factdrill-reviews";
 
-/// One CSV line (with its newline).
+/// One CSV line (with its newline); empty for a cram review, which the CSV format (read by
+/// schedulers and optimizers) has no place for.
 pub fn csv_row(r: &ExportedReview) -> String {
+    if r.cram {
+        return String::new();
+    }
     format!(
         "{},{},{}\n",
         r.card_id,
@@ -49,6 +53,7 @@ pub fn json_row(r: &ExportedReview) -> String {
         "verdict": r.verdict,
         "response_ms": r.response_ms,
         "scheduler": r.scheduler,
+        "mode": if r.cram { "cram" } else { "normal" },
         "uid": r.uid,
         "device": r.device,
     })
@@ -79,6 +84,8 @@ struct JsonReview {
     #[serde(default)]
     response_ms: u64,
     scheduler: Option<String>,
+    /// `normal` (the default) or `cram`.
+    mode: Option<String>,
     uid: Option<String>,
     device: Option<String>,
 }
@@ -159,6 +166,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
                 verdict: verdict_of(rating).to_owned(),
                 response_ms: 0,
                 scheduler: "import".to_owned(),
+                cram: false,
                 uid: None,
                 device: None,
             }),
@@ -243,25 +251,20 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
                 problems.push(problem(n, format!("{what}: {reason}")));
             }
         }
-        // Global ids (docs/sync.md): kept when valid; an empty one (a review exported before
-        // it had one) is as good as none.
-        let uid = r.uid.filter(|u| !u.is_empty());
-        if let Some(uid) = &uid
-            && uuid::Uuid::parse_str(uid).is_err()
-        {
-            problems.push(problem(
-                n,
-                format!("uid `{uid}` is not a review id (a UUID)"),
-            ));
+        let cram = match r.mode.as_deref() {
+            None | Some("normal") => false,
+            Some("cram") => true,
+            Some(other) => {
+                problems.push(problem(
+                    n,
+                    format!("mode `{other}` is not `normal` or `cram`"),
+                ));
+                continue;
+            }
+        };
+        let Some((uid, device)) = global_ids(r.uid, r.device, n, &mut problems) else {
             continue;
-        }
-        let device = r.device.filter(|d| !d.is_empty());
-        if let Some(device) = &device
-            && !crate::sync::format::valid_device(device)
-        {
-            problems.push(problem(n, format!("device `{device}` is not a device id")));
-            continue;
-        }
+        };
         reviews.push(ImportedReview {
             card: CardRef::Key {
                 deck_name: r.deck_name.unwrap_or_else(|| r.deck.clone()),
@@ -277,6 +280,7 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
             verdict,
             response_ms: r.response_ms,
             scheduler: r.scheduler.unwrap_or_else(|| "import".to_owned()),
+            cram,
             uid,
             device,
         });
@@ -286,6 +290,34 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// A review's global id and device (docs/sync.md), kept when valid; an empty one (a review
+/// exported before it had one) is as good as none. `None` after reporting a bad one.
+fn global_ids(
+    uid: Option<String>,
+    device: Option<String>,
+    n: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<(Option<String>, Option<String>)> {
+    let uid = uid.filter(|u| !u.is_empty());
+    if let Some(uid) = &uid
+        && uuid::Uuid::parse_str(uid).is_err()
+    {
+        problems.push(problem(
+            n,
+            format!("uid `{uid}` is not a review id (a UUID)"),
+        ));
+        return None;
+    }
+    let device = device.filter(|d| !d.is_empty());
+    if let Some(device) = &device
+        && !crate::sync::format::valid_device(device)
+    {
+        problems.push(problem(n, format!("device `{device}` is not a device id")));
+        return None;
+    }
+    Some((uid, device))
 }
 
 #[cfg(test)]
@@ -347,6 +379,7 @@ mod tests {
             verdict: "close".into(),
             response_ms: 4200,
             scheduler: "fsrs-6".into(),
+            cram: true,
             uid: "019ab2c0-0000-7000-8000-000000000001".into(),
             device: "a1b2".into(),
         };
@@ -369,11 +402,17 @@ mod tests {
                 verdict: "close".into(),
                 response_ms: 4200,
                 scheduler: "fsrs-6".into(),
+                cram: true,
                 uid: Some("019ab2c0-0000-7000-8000-000000000001".into()),
                 device: Some("a1b2".into()),
             }]
         );
-        assert_eq!(csv_row(&review), "3,1700000000123,2\n");
+        assert_eq!(csv_row(&review), "", "the CSV format has no place for cram");
+        let normal = ExportedReview {
+            cram: false,
+            ..review
+        };
+        assert_eq!(csv_row(&normal), "3,1700000000123,2\n");
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod facts;
 pub mod generate;
 pub mod grade;
 pub mod interop;
+pub mod mark;
 pub mod report;
 pub mod schedule;
 pub mod session;

@@ -24,6 +24,7 @@ const DECK_FIELDS: &[&str] = &[
     "maximum_interval",
     "fuzz",
     "strict",
+    "leech_threshold",
     "cards",
 ];
 
@@ -92,6 +93,7 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
     let description = fields.text("description", problems).map(|(t, _)| t);
     let new_per_day = fields.count("new_per_day", problems).map(|(n, _)| n);
     let reviews_per_day = fields.count("reviews_per_day", problems).map(|(n, _)| n);
+    let leech_threshold = fields.count("leech_threshold", problems).map(|(n, _)| n);
     let scheduling = read_scheduling(&fields, problems);
     let strict = match fields.get("strict") {
         None => false,
@@ -115,6 +117,7 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         new_per_day,
         reviews_per_day,
         strict,
+        leech_threshold,
         scheduling,
         cards: cards?,
         path: std::path::PathBuf::new(),

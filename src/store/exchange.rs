@@ -27,6 +27,8 @@ pub struct ExportedReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// A cram (practice) review, which the scheduler ignores.
+    pub cram: bool,
     /// The review's global id (see docs/sync.md).
     pub uid: String,
     /// The device that recorded it.
@@ -60,6 +62,8 @@ pub struct ImportedReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// A cram (practice) review, which the scheduler ignores.
+    pub cram: bool,
     /// The review's global id and recording device, when the file has them (factdrill's
     /// JSON): kept, so a review imported here and also synced here is one review.
     pub uid: Option<String>,
@@ -91,7 +95,8 @@ impl Store {
             .prepare(
                 "SELECT card.id, deck.key, deck.name, card.key, card.kind, card.prompt,
                         card.answer, r.reviewed_at, r.rating, r.answer, r.verdict,
-                        r.response_ms, r.scheduler, coalesce(r.uid, ''), coalesce(r.device, '')
+                        r.response_ms, r.scheduler, r.mode = 'cram', coalesce(r.uid, ''),
+                        coalesce(r.device, '')
                  FROM review AS r JOIN card ON card.id = r.card_id
                  JOIN deck ON deck.id = card.deck_id
                  ORDER BY r.card_id, r.reviewed_at, r.id",
@@ -115,8 +120,9 @@ impl Store {
                     verdict: get(10)?,
                     response_ms: u64::try_from(row.get::<_, i64>(11)?).unwrap_or(0),
                     scheduler: get(12)?,
-                    uid: get(13)?,
-                    device: get(14)?,
+                    cram: row.get(13)?,
+                    uid: get(14)?,
+                    device: get(15)?,
                 })
             })()
             .map_err(self.fail())?;
@@ -151,6 +157,7 @@ impl Store {
                 verdict: &review.verdict,
                 response_ms: review.response_ms,
                 scheduler: &review.scheduler,
+                cram: review.cram,
             };
             let added = match &review.uid {
                 Some(uid) => {

@@ -41,6 +41,8 @@ pub struct SyncReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// Cram practice, which the scheduler ignores.
+    pub cram: bool,
 }
 
 /// A deleted review (undo), by its id.
@@ -127,7 +129,7 @@ pub struct Applied {
 /// The columns of a review as sync writes it; `review_row` reads them.
 const REVIEW_COLUMNS: &str = "SELECT r.uid, coalesce(r.device, ''), deck.key, deck.name, card.key,
         card.kind, card.prompt, r.reviewed_at, r.rating, r.answer, r.verdict, r.response_ms,
-        r.scheduler, card.answer
+        r.scheduler, card.answer, r.mode = 'cram'
      FROM review AS r JOIN card ON card.id = r.card_id JOIN deck ON deck.id = card.deck_id";
 
 fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
@@ -146,6 +148,7 @@ fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
         response_ms: u64::try_from(r.get::<_, i64>(11)?).unwrap_or(0),
         scheduler: r.get(12)?,
         card_answer: r.get(13)?,
+        cram: r.get(14)?,
     })
 }
 
@@ -548,8 +551,8 @@ fn placeholder_card(
 fn insert_synced(tx: &Transaction<'_>, card_id: i64, r: &SyncReview) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
-                             uid, device)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             uid, device, mode)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         card_id,
@@ -561,6 +564,7 @@ fn insert_synced(tx: &Transaction<'_>, card_id: i64, r: &SyncReview) -> rusqlite
         r.scheduler,
         r.uid,
         r.device,
+        if r.cram { "cram" } else { "normal" },
     ])?;
     Ok(())
 }
@@ -577,9 +581,9 @@ pub(super) fn insert_with_id(
 ) -> rusqlite::Result<usize> {
     conn.prepare_cached(
         "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
-                             uid, device)
+                             uid, device, mode)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                coalesce(?9, (SELECT value FROM meta WHERE key = 'device_id'))
+                coalesce(?9, (SELECT value FROM meta WHERE key = 'device_id')), ?10
          WHERE NOT EXISTS (SELECT 1 FROM review WHERE uid = ?8)
            AND NOT EXISTS (SELECT 1 FROM review_tombstone WHERE uid = ?8)
            AND NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)",
@@ -594,6 +598,7 @@ pub(super) fn insert_with_id(
         entry.scheduler,
         uid,
         device,
+        if entry.cram { "cram" } else { "normal" },
     ])
 }
 
@@ -675,6 +680,8 @@ mod tests {
                 scheduler: fsrs.name(),
                 state: &state,
                 previous: &card.state,
+                cram: false,
+                leech: false,
             })
             .unwrap();
     }

@@ -51,6 +51,7 @@ struct ReviewOut<'a> {
     verdict: &'a str,
     response_ms: u64,
     scheduler: &'a str,
+    mode: &'static str,
 }
 
 #[derive(Serialize)]
@@ -98,6 +99,7 @@ pub fn event_line(event: &SyncEvent) -> String {
             verdict: &r.verdict,
             response_ms: r.response_ms,
             scheduler: &r.scheduler,
+            mode: if r.cram { "cram" } else { "normal" },
         }),
         SyncEvent::Delete(d) => line_of(&DeleteOut {
             kind_of: "delete",
@@ -225,6 +227,9 @@ struct ReviewLine {
     response_ms: u64,
     #[serde(default)]
     scheduler: String,
+    /// `normal` (the default) or `cram`.
+    #[serde(default)]
+    mode: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -337,6 +342,16 @@ fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
                     ),
                 ));
             }
+            let cram = match r.mode.as_deref() {
+                None | Some("normal") => false,
+                Some("cram") => true,
+                Some(other) => {
+                    return Err(LineProblem::bad(
+                        n,
+                        format!("mode {other:?} is not \"normal\" or \"cram\""),
+                    ));
+                }
+            };
             Ok(Line::Event(SyncEvent::Review(SyncReview {
                 uid: r.uid,
                 device: r.device,
@@ -356,6 +371,7 @@ fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
                 verdict: r.verdict,
                 response_ms: r.response_ms,
                 scheduler: r.scheduler,
+                cram,
             })))
         }
         Some("delete") => {
@@ -400,6 +416,7 @@ mod tests {
             verdict: "correct".to_owned(),
             response_ms: 1200,
             scheduler: "fsrs-6".to_owned(),
+            cram: false,
         })
     }
 
@@ -483,6 +500,7 @@ mod tests {
         );
         case(&good.replace("019ab2c0", "zz"), "not a review id");
         case(&good.replace("review", "mark"), "unknown event type");
+        case(&good.replace("normal", "sprint"), "mode \"sprint\"");
         case("{not json", "not a JSON object");
         case("{}", "no \"type\"");
         let newer = problem(&good.replace("{\"", "{\"v\":2,\""));

@@ -73,6 +73,7 @@ fn every_command_has_help_with_an_example() {
         vec!["schedule", "--help"],
         vec!["extract", "--help"],
         vec!["due", "--help"],
+        vec!["card", "--help"],
         vec!["sync", "--help"],
     ] {
         let out = env.cmd(NOW).args(&args).output().unwrap();

@@ -10,6 +10,7 @@ mod generate;
 mod interop;
 mod reliability;
 mod schedule;
+mod session;
 mod stats;
 mod study;
 mod sync;

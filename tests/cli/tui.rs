@@ -308,3 +308,32 @@ fn plain_keeps_line_mode_on_a_terminal() {
     assert!(pty.shown().contains("Session over"), "{}", pty.shown());
     assert_eq!(reviews_today(&env), 1);
 }
+
+#[test]
+fn undo_and_suspend_from_the_full_screen_change_the_database() {
+    let env = Env::new();
+    let mut pty = Pty::spawn(&env, &["study", "tests/fixtures/decks/good-small.yaml"]);
+    pty.expect("Where was the OMS international headquarters?");
+    pty.send("Berlin\r");
+    pty.expect("Correct:");
+    pty.send("3");
+    pty.expect("Who was the first head of the OMS?");
+    // Alt+u while typing: the last answer is deleted and its card is asked again.
+    pty.send("\x1bu");
+    pty.expect("Undone: your last answer to");
+    pty.expect("Where was the OMS international headquarters?");
+    assert_eq!(reviews_today(&env), 0, "the undone review is gone");
+    // Alt+s: the card on screen is suspended.
+    pty.send("\x1bs");
+    pty.expect("Suspended");
+    pty.send("\x03");
+    assert!(pty.finish(), "exit status 0: {:?}", pty.output());
+    assert_restored(&pty);
+    let out = env
+        .cmd(DAY1)
+        .args(["card", "show", "small/hq"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("suspended"), "{shown}");
+}

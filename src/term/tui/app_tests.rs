@@ -39,21 +39,27 @@ fn session(cards: Vec<Card>) -> Session {
             deck: 0,
             card,
             state: CardState::new_card(),
+            flag: None,
+            note: None,
         })
         .collect();
     let plan = Plan {
         decks: vec![DeckPlan {
+            id: "deck".into(),
             name: "Deck".into(),
             new_per_day: 20,
             reviews_per_day: 200,
             reviewed_today: 0,
             introduced_today: 0,
             strict: false,
+            leech_threshold: crate::mark::DEFAULT_LEECH_THRESHOLD,
         }],
         cards,
         now: NOW.parse().unwrap(),
+        day_start: "2026-01-10T04:00:00Z".parse().unwrap(),
         day_end: "2026-01-11T04:00:00Z".parse().unwrap(),
         seed: 7,
+        options: crate::session::Options::default(),
     };
     Session::new(
         plan,
@@ -80,6 +86,16 @@ impl Journal for Front {
     fn still_due(&mut self, handle: i64, _: &CardState) -> Result<bool, StoreError> {
         Ok(!self.gone.contains(&handle))
     }
+
+    fn undo(&mut self, _: &crate::session::UndoneReview) -> Result<(), StoreError> {
+        self.calls.push("journal undo");
+        Ok(())
+    }
+
+    fn mark(&mut self, _: &crate::session::Marking) -> Result<(), StoreError> {
+        self.calls.push("journal mark");
+        Ok(())
+    }
 }
 
 impl Actions for Front {
@@ -97,7 +113,7 @@ impl Actions for Front {
 
     fn bury(&mut self, _: &mut Session, _: Timestamp) -> Result<Outcome, Error> {
         self.calls.push("bury");
-        Ok(Outcome::Refused("Bury is not available yet.".into()))
+        Ok(Outcome::Refused("Nothing to bury.".into()))
     }
 
     fn flag(&mut self, _: &mut Session, _: Timestamp) -> Result<Outcome, Error> {

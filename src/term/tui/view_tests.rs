@@ -195,7 +195,7 @@ fn feedback_correct_marks_the_right_choice() {
     }
     let mut s = screen(body);
     s.status = Some(Status {
-        text: "Undo is not available yet in this version.".to_owned(),
+        text: "Undone: your last answer to `hq` is deleted.".to_owned(),
         warn: true,
     });
     insta::assert_snapshot!(text(&draw(&s, 60, 16)));

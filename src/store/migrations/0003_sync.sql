@@ -1,4 +1,4 @@
--- factdrill schema: sync between devices (docs/sync.md).
+-- factdrill schema v3: sync between devices (docs/sync.md).
 -- Every review gets a globally unique id and the id of the device that recorded it, so the
 -- logs of several databases merge as a set union. A deleted review (undo) leaves a
 -- tombstone, so the deletion travels too and the review is never merged back in.
