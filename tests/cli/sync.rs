@@ -562,3 +562,23 @@ fn a_review_imported_from_a_json_export_and_synced_counts_once() {
     assert_eq!(reviews_total(&b), 2, "the imported reviews kept their ids");
     assert_eq!(log(&a), log(&b));
 }
+
+#[test]
+fn an_answer_taken_back_in_a_session_travels_as_a_deletion() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    // hq answered, then `:u` at the next question takes it back; hq is asked again.
+    study(&a, DAY1, "2", "Berlin\n\n:u\nBerlin\n4\n");
+    let total = reviews_total(&a);
+    let (said, _) = sync(&a, folder.path(), DAY1);
+    assert!(
+        said.contains(&format!("wrote {} events", total + 1)),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(device_file_named(folder.path(), &a)).unwrap();
+    assert_eq!(text.matches("\"type\":\"delete\"").count(), 1, "{text}");
+    sync(&b, folder.path(), DAY1);
+    assert_eq!(reviews_total(&b), total);
+    assert_eq!(log(&a), log(&b));
+}
