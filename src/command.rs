@@ -8,15 +8,18 @@ use crate::cli::{
     BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportReviewsArgs, ExportWhat,
     ExtractArgs, ImportReviewsArgs, ImportWhat, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
 };
+use crate::cli::{EvaluateArgs, OptimizeArgs};
 use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
 use crate::exchange;
 use crate::grade::{GradeOptions, Grader};
+use crate::schedule::optimize;
 use crate::schedule::{Algorithm, CardState, Scheduler, SchedulerConfig};
 use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
 use crate::stats::{CardReport, Report};
 use crate::store::{NewReview, Store, StoreError};
+use crate::store::{ParamScope, SavedParameters};
 use crate::term;
 
 /// Runs one command to completion.
@@ -41,7 +44,110 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
             what: ImportWhat::Reviews(args),
         } => import_reviews(&args, config),
         Command::Backup(args) => backup(&args, config),
+        Command::Optimize(args) => optimize(&args, config),
+        Command::Evaluate(args) => evaluate(&args, config),
     }
+}
+
+/// The review log the optimizer reads: a file (`--revlog`), or the database's (one deck's
+/// with `deck`). Days are counted in the learner's time zone.
+fn optimizer_log(
+    revlog: Option<&std::path::Path>,
+    deck: Option<&str>,
+    config: &Config,
+) -> Result<optimize::Log, Error> {
+    if let Some(path) = revlog {
+        let text = crate::text::read(path, MAX_IMPORT_BYTES)?;
+        let reviews = exchange::parse(&text).map_err(|problems| Error::Invalid {
+            path: path.to_owned(),
+            problems,
+        })?;
+        return Ok(optimize::revlog::log_from_file(&reviews, &config.tz));
+    }
+    let store = open(config)?;
+    if let Some(deck) = deck
+        && !store.known_decks()?.iter().any(|d| d.key == deck)
+    {
+        return Err(Error::UnknownDeck {
+            deck: deck.to_owned(),
+        });
+    }
+    let mut rows = Vec::new();
+    store.for_each_review(deck, |r| rows.push((r.card, r.at, r.rating)))?;
+    Ok(optimize::Log::from_reviews(rows, &config.tz))
+}
+
+fn optimize(args: &OptimizeArgs, config: &Config) -> Result<(), Error> {
+    let log = optimizer_log(args.revlog.as_deref(), args.deck.as_deref(), config)?;
+    let options = optimize::FitOptions {
+        seed: args.seed,
+        ..optimize::FitOptions::default()
+    };
+    let mut progress = term::FitProgress::new();
+    let watch = crate::cli::Stopwatch::start();
+    let result = optimize::fit(&log, None, &options, &mut |p| progress.update(p));
+    let seconds = watch.seconds();
+    progress.finish();
+    let fit = result?;
+    term::note(&format!(
+        "fitted FSRS-6 to {} reviews in {seconds:.2} s",
+        fit.used_items
+    ));
+    let mut saved = None;
+    if args.save && !fit.kept_defaults {
+        let scope = args
+            .deck
+            .clone()
+            .map_or(ParamScope::Global, ParamScope::Deck);
+        let mut store = open(config)?;
+        store.save_parameters(&SavedParameters {
+            scope: scope.clone(),
+            parameters: fit.parameters,
+            fitted_at: config.clock.now(),
+            review_count: fit.reviews as u64,
+            item_count: fit.items as u64,
+            log_loss: fit.after.log_loss,
+        })?;
+        saved = Some(scope);
+    }
+    if args.json {
+        let mut json = fit.to_json();
+        json["saved"] = match &saved {
+            None => serde_json::Value::Null,
+            Some(ParamScope::Global) => "global".into(),
+            Some(ParamScope::Deck(deck)) => format!("deck {deck}").into(),
+        };
+        term::print_json(&json);
+    } else {
+        term::fit_report(&fit, args.save, saved.as_ref());
+    }
+    Ok(())
+}
+
+fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<(), Error> {
+    let log = optimizer_log(args.revlog.as_deref(), args.deck.as_deref(), config)?;
+    let options = optimize::FitOptions {
+        seed: args.seed,
+        ..optimize::FitOptions::default()
+    };
+    let mut progress = term::FitProgress::new();
+    let watch = crate::cli::Stopwatch::start();
+    let mut fit_seconds = 0.0;
+    let result =
+        optimize::evaluate::evaluate(&log, args.parameters.map(|p| p.0), &options, &mut |p| {
+            fit_seconds = watch.seconds();
+            progress.update(p);
+        });
+    progress.finish();
+    let evaluation = result?;
+    if args.json {
+        let mut json = evaluation.to_json();
+        json["fit_seconds"] = fit_seconds.into();
+        term::print_json(&json);
+    } else {
+        term::evaluation_report(&evaluation, &config.tz);
+    }
+    Ok(())
 }
 
 fn due(args: &DueArgs, config: &Config) -> Result<(), Error> {

@@ -83,6 +83,9 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
 
+    #[error(transparent)]
+    Fit(#[from] crate::schedule::optimize::FitError),
+
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
 }

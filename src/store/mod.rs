@@ -12,6 +12,7 @@
 
 mod exchange;
 mod migrate;
+mod params;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
+pub use params::{ParamScope, SavedParameters};
 pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
 
 /// What can go wrong with the database. Every message names the file.

@@ -29,6 +29,7 @@ macro_rules! eprintln {
 
 pub mod chart;
 mod line;
+mod optimize;
 mod stats;
 
 use std::io::Write;
@@ -44,6 +45,7 @@ use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::{Journal, study};
+pub use optimize::{FitProgress, evaluation_report, fit_report};
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();

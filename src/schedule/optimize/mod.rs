@@ -1,0 +1,459 @@
+//! The optimizer: fits the 21 FSRS-6 parameters to a learner's review log, and measures how
+//! well a parameter set predicts recall. Pure: reviews in, parameters and numbers out; the
+//! commands read the log and store the result. `docs/optimizer.md` describes every step.
+//!
+//! - `dataset.rs`: the log as per-card sequences in study days, the items FSRS predicts, the
+//!   time split;
+//! - `model.rs`: FSRS-6 over a generic number, with forward-mode derivatives for training;
+//! - `pretrain.rs`: the outlier filter and the initial stabilities w0-w3;
+//! - `metrics.rs`: log loss, RMSE(bins), AUC;
+//! - `evaluate.rs`: default FSRS-6, a fitted set and SM-2 side by side on a split;
+//! - this file: the fit itself (Adam on the binary cross-entropy, cosine learning rate,
+//!   clipping to the reference bounds, L2 toward the starting point).
+
+pub mod dataset;
+pub mod evaluate;
+pub mod gradient;
+pub mod metrics;
+pub mod model;
+pub mod pretrain;
+pub mod revlog;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use crate::schedule::fsrs::{D_MAX, D_MIN, DEFAULT_PARAMETERS, S_MIN};
+pub use dataset::{CardLog, Log, Review, Split};
+use gradient::{Prepared, Target};
+use metrics::{Bin, Metrics, Scored};
+use model::{Model, N};
+use pretrain::{FirstItem, INIT_S_MAX};
+
+/// The fewest predictable reviews (reviews on a later day than the card's previous one) a
+/// fit needs. Fewer would leave most parameters at their defaults anyway, and the fit's
+/// numbers would mean little; the reference optimizer needs about as many before it moves
+/// more than the initial stabilities.
+pub const MIN_ITEMS: usize = 200;
+
+/// How much each parameter may move per unit of L2 penalty: the spread of fitted values
+/// across many learners (the reference optimizer's table). The penalty,
+/// `gamma * (batch / total) * sum ((w - w_start) / sd)^2`, weighs more, per review, on a small
+/// log, which keeps a fit to little data near the defaults.
+const PARAMS_SD: [f64; N] = [
+    6.43, 9.66, 17.58, 27.85, 0.57, 0.28, 0.6, 0.12, 0.39, 0.18, 0.33, 0.3, 0.09, 0.16, 0.57, 0.25,
+    1.03, 0.31, 0.32, 0.14, 0.27,
+];
+
+/// The bounds every parameter is clipped to after each step (the reference optimizer's, with
+/// one relearning step and short-term memory on).
+pub const BOUNDS: [(f64, f64); N] = [
+    (S_MIN, INIT_S_MAX),
+    (S_MIN, INIT_S_MAX),
+    (S_MIN, INIT_S_MAX),
+    (S_MIN, INIT_S_MAX),
+    (D_MIN, D_MAX),
+    (0.001, 4.0),
+    (0.001, 4.0),
+    (0.001, 0.75),
+    (0.0, 4.5),
+    (0.0, 0.8),
+    (0.001, 3.5),
+    (0.001, 5.0),
+    (0.001, 0.25),
+    (0.001, 0.9),
+    (0.0, 4.0),
+    (0.0, 1.0),
+    (1.0, 6.0),
+    (0.0, 2.0),
+    (0.0, 2.0),
+    (0.01, 0.8),
+    (0.1, 0.8),
+];
+
+/// The training settings (the reference optimizer's defaults).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitOptions {
+    /// Seeds the order of the batches in each epoch.
+    pub seed: u64,
+    pub epochs: usize,
+    /// Predictions per batch (whole cards; a batch closes before it would pass this).
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    /// Strength of the L2 pull toward the starting parameters.
+    pub gamma: f64,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            seed: 2023,
+            epochs: 5,
+            batch_size: 512,
+            learning_rate: 0.04,
+            gamma: 1.0,
+        }
+    }
+}
+
+/// Why there is no fit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FitError {
+    #[error(
+        "not enough reviews to fit FSRS-6: {items} reviews on a later day than the card's previous review{}, at least {needed} are needed",
+        if *used < *items { format!(" ({used} left after dropping rare first intervals)") } else { String::new() }
+    )]
+    NotEnoughData {
+        items: usize,
+        used: usize,
+        needed: usize,
+    },
+
+    #[error(
+        "not enough reviews to evaluate on: the last 20 % of the log's time span holds {items} reviews on a later day than the card's previous review, at least {needed} are needed"
+    )]
+    NotEnoughTestData { items: usize, needed: usize },
+}
+
+/// Where a fit stands, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Predictions processed in this epoch.
+    pub done: usize,
+    pub total: usize,
+}
+
+/// A fitted parameter set and what it was fitted to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    pub parameters: [f64; N],
+    /// Predictable reviews in the training part of the log.
+    pub items: usize,
+    /// Of those, the ones the fit used (after the outlier filter).
+    pub used_items: usize,
+    pub cards: usize,
+    /// Every review in the training part (same-day ones included).
+    pub reviews: usize,
+    /// The default parameters' and the fit's metrics on the training items.
+    pub before: Metrics,
+    pub after: Metrics,
+    /// Gradient descent did not improve on the defaults, so they are returned unchanged.
+    pub kept_defaults: bool,
+}
+
+/// A card as training sees it: its reviews as `(rating, delta_t)`, up to its last target.
+#[derive(Debug, Clone)]
+struct TrainCard {
+    sequence: Vec<(u8, u32)>,
+    targets: Vec<Target>,
+}
+
+/// The reviews of `log` before the split (all of them with `None`), per card, and the items
+/// among them.
+fn past(log: &Log, split: Option<Split>) -> (Vec<(&CardLog, usize)>, usize) {
+    let mut cards = Vec::new();
+    let mut reviews = 0;
+    for card in &log.cards {
+        let cut = match split {
+            Some(split) => card.reviews.partition_point(|r| split.is_past(r.at)),
+            None => card.reviews.len(),
+        };
+        if cut > 0 {
+            reviews += cut;
+            cards.push((card, cut));
+        }
+    }
+    (cards, reviews)
+}
+
+/// Fits FSRS-6 to the reviews of `log` before `split` (all of them with `None`).
+/// Deterministic for a given `options.seed`. `progress` is called after every batch.
+// The reference's steps in their order (filter, weights, pre-training, descent, guard) read
+// best as one function.
+#[allow(clippy::too_many_lines)]
+pub fn fit(
+    log: &Log,
+    split: Option<Split>,
+    options: &FitOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Fit, FitError> {
+    let (past_cards, reviews) = past(log, split);
+    let items: usize = past_cards
+        .iter()
+        .map(|(card, cut)| card.items().take_while(|&i| i < *cut).count())
+        .sum();
+    let not_enough = |used| FitError::NotEnoughData {
+        items,
+        used,
+        needed: MIN_ITEMS,
+    };
+    if items < MIN_ITEMS {
+        return Err(not_enough(items));
+    }
+
+    // Each card's first prediction decides whether the outlier filter keeps the card.
+    let first_item = |card: &CardLog, cut: usize| {
+        let i = card.items().next().filter(|&i| i < cut)?;
+        Some(FirstItem {
+            first_rating: card.reviews[0].rating,
+            delta_t: card.reviews[i].delta_t,
+            recalled: card.reviews[i].recalled(),
+        })
+    };
+    let firsts: Vec<FirstItem> = past_cards
+        .iter()
+        .filter_map(|&(card, cut)| first_item(card, cut))
+        .collect();
+    let removed = pretrain::outliers(&firsts);
+    let kept: Vec<(&CardLog, usize)> = past_cards
+        .iter()
+        .copied()
+        .filter(|&(card, cut)| {
+            first_item(card, cut).is_some_and(|f| !removed.contains(&(f.first_rating, f.delta_t)))
+        })
+        .collect();
+
+    // Recency weights: items ordered by time get 0.25 .. 1.0, rising as t^3.
+    let mut when: Vec<(i64, usize, usize)> = Vec::new();
+    for (k, &(card, cut)) in kept.iter().enumerate() {
+        for i in card.items().take_while(|&i| i < cut) {
+            when.push((card.reviews[i].at, k, i));
+        }
+    }
+    let used_items = when.len();
+    if used_items < MIN_ITEMS {
+        return Err(not_enough(used_items));
+    }
+    when.sort_unstable();
+    let last = (used_items - 1).max(1) as f64;
+    let mut targets: Vec<Vec<Target>> = vec![Vec::new(); kept.len()];
+    let mut recalled = 0usize;
+    for (rank, &(_, k, i)) in when.iter().enumerate() {
+        let r = kept[k].0.reviews[i].recalled();
+        recalled += usize::from(r);
+        targets[k].push(Target {
+            index: i,
+            recalled: r,
+            weight: 0.25 + 0.75 * (rank as f64 / last).powi(3),
+        });
+    }
+    let average_recall = recalled as f64 / used_items as f64;
+
+    let kept_firsts: Vec<FirstItem> = kept
+        .iter()
+        .filter_map(|&(card, cut)| first_item(card, cut))
+        .collect();
+    let (s0, s0_counts) =
+        pretrain::initial_stability(&kept_firsts, average_recall).ok_or(not_enough(0))?;
+    let mut start = DEFAULT_PARAMETERS;
+    start[..4].copy_from_slice(&s0);
+
+    let mut cards: Vec<TrainCard> = kept
+        .iter()
+        .zip(targets)
+        .map(|(&(card, _), mut targets)| {
+            targets.sort_by_key(|t| t.index);
+            let end = targets.last().map_or(0, |t| t.index + 1);
+            TrainCard {
+                sequence: card.sequence(end),
+                targets,
+            }
+        })
+        .collect();
+    cards.sort_by_key(|c| c.sequence.len());
+    let batches = batches(&cards, options.batch_size.max(1));
+
+    let fitted = train(&cards, &batches, &start, used_items, options, progress);
+    let mut parameters = fitted;
+    let s0_known: [Option<f64>; 4] =
+        std::array::from_fn(|i| (s0_counts[i] > 0).then_some(fitted[i]));
+    if let Some(s) = pretrain::smooth_and_fill(s0_known, s0_counts) {
+        parameters[..4].copy_from_slice(&s);
+    }
+
+    // Never return a fit worse than the defaults on the data it was fitted to.
+    let training: Vec<(&CardLog, usize)> = past_cards;
+    let before = measure(&training, &DEFAULT_PARAMETERS);
+    let after = measure(&training, &parameters);
+    let kept_defaults =
+        !parameters.iter().all(|w| w.is_finite()) || after.log_loss >= before.log_loss;
+    if kept_defaults {
+        parameters = DEFAULT_PARAMETERS;
+    }
+    Ok(Fit {
+        parameters,
+        items,
+        used_items,
+        cards: training.len(),
+        reviews,
+        before,
+        after: if kept_defaults { before } else { after },
+        kept_defaults,
+    })
+}
+
+impl Fit {
+    /// Every number, for `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "parameters": self.parameters.to_vec(),
+            "reviews": self.reviews,
+            "cards": self.cards,
+            "items": self.items,
+            "used_items": self.used_items,
+            "kept_defaults": self.kept_defaults,
+            "before": metrics_json(&self.before),
+            "after": metrics_json(&self.after),
+        })
+    }
+}
+
+/// A `Metrics` as JSON (`auc` null when undefined).
+pub fn metrics_json(m: &Metrics) -> serde_json::Value {
+    serde_json::json!({
+        "log_loss": m.log_loss,
+        "rmse_bins": m.rmse_bins,
+        "auc": m.auc,
+        "count": m.count,
+    })
+}
+
+/// The metrics of `w` on every item of these (card, reviews before the cut) pairs.
+fn measure(cards: &[(&CardLog, usize)], w: &[f64; N]) -> Metrics {
+    let model = Model::new(w);
+    let mut scored = Vec::new();
+    for &(card, cut) in cards {
+        predict(&model, card, |i| i < cut, &mut scored);
+    }
+    Metrics::of(&scored).unwrap_or(Metrics {
+        log_loss: 0.0,
+        rmse_bins: 0.0,
+        auc: None,
+        count: 0,
+    })
+}
+
+/// Predicts every item of `card` that `wanted` selects (by review index), each from the
+/// card's whole history before it, appending them to `out`.
+pub fn predict(
+    model: &Model<f64>,
+    card: &CardLog,
+    wanted: impl Fn(usize) -> bool,
+    out: &mut Vec<Scored>,
+) {
+    let Some(first) = card.reviews.first() else {
+        return;
+    };
+    let mut state = model.first(first.rating);
+    let (mut long_term, mut lapses) = (0, 0);
+    for (i, review) in card.reviews.iter().enumerate().skip(1) {
+        if review.delta_t > 0 {
+            long_term += 1;
+            if wanted(i) {
+                out.push(Scored {
+                    p: model.retrievability(f64::from(review.delta_t), state.s),
+                    recalled: review.recalled(),
+                    bin: Bin::new(review.delta_t, long_term, lapses),
+                });
+            }
+            lapses += usize::from(!review.recalled());
+        }
+        state = model.step(state, review.delta_t, review.rating);
+    }
+}
+
+/// Cards (sorted by length) grouped into batches of at most `size` predictions (a card with
+/// more goes alone): index ranges into the card list.
+fn batches(cards: &[TrainCard], size: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut count) = (0, 0);
+    for (i, card) in cards.iter().enumerate() {
+        let n = card.targets.len();
+        if i > start && count + n > size {
+            out.push(start..i);
+            start = i;
+            count = 0;
+        }
+        count += n;
+    }
+    if start < cards.len() {
+        out.push(start..cards.len());
+    }
+    out
+}
+
+/// The weighted sum of the losses of a batch (as the reference sums them, which sets the
+/// balance against the L2 term), its gradient, and the number of predictions.
+fn batch_gradient(w: &[f64; N], cards: &[TrainCard]) -> ([f64; N], usize) {
+    let prepared = Prepared::new(w);
+    let mut grad = [0.0; N];
+    let mut count = 0;
+    for card in cards {
+        gradient::card_loss(&prepared, &card.sequence, &card.targets, &mut grad);
+        count += card.targets.len();
+    }
+    (grad, count)
+}
+
+/// Adam with a cosine-annealed learning rate, clipping after every step.
+fn train(
+    cards: &[TrainCard],
+    batches: &[std::ops::Range<usize>],
+    start: &[f64; N],
+    total: usize,
+    options: &FitOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> [f64; N] {
+    const BETA1: f64 = 0.9;
+    const BETA2: f64 = 0.999;
+    const EPSILON: f64 = 1e-8;
+    let mut w = *start;
+    let (mut m, mut v) = ([0.0; N], [0.0; N]);
+    let mut step = 0i32;
+    let steps = ((total / options.batch_size.max(1) + 1) * options.epochs) as f64;
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let mut order: Vec<usize> = (0..batches.len()).collect();
+    for epoch in 1..=options.epochs {
+        order.sort_unstable();
+        order.shuffle(&mut rng);
+        let mut done = 0;
+        for &b in &order {
+            let (mut grad, count) = batch_gradient(&w, &cards[batches[b].clone()]);
+            let l2 = options.gamma * count as f64 / total as f64;
+            for i in 0..N {
+                grad[i] += 2.0 * (w[i] - start[i]) / (PARAMS_SD[i] * PARAMS_SD[i]) * l2;
+            }
+            let lr = options.learning_rate
+                * 0.5
+                * (1.0 + (std::f64::consts::PI * f64::from(step) / steps).cos());
+            step += 1;
+            let bias1 = 1.0 - BETA1.powi(step);
+            let bias2 = 1.0 - BETA2.powi(step);
+            for i in 0..N {
+                m[i] = BETA1 * m[i] + (1.0 - BETA1) * grad[i];
+                v[i] = BETA2 * v[i] + (1.0 - BETA2) * grad[i] * grad[i];
+                let update = lr * (m[i] / bias1) / ((v[i] / bias2).sqrt() + EPSILON);
+                if update.is_finite() {
+                    w[i] -= update;
+                }
+                w[i] = w[i].clamp(BOUNDS[i].0, BOUNDS[i].1);
+            }
+            done += count;
+            progress(Progress {
+                epoch,
+                epochs: options.epochs,
+                done,
+                total,
+            });
+        }
+    }
+    w
+}
+
+/// The training log loss of `w` on `log` (every item), for tests and reports.
+pub fn log_loss(log: &Log, w: &[f64; N]) -> f64 {
+    let (cards, _) = past(log, None);
+    measure(&cards, w).log_loss
+}
