@@ -106,12 +106,19 @@ fn optimize(args: &OptimizeArgs, config: &Config) -> Result<(), Error> {
             fitted_at: config.clock.now(),
             review_count: fit.reviews as u64,
             item_count: fit.items as u64,
-            log_loss: fit.after.log_loss,
+            log_loss: fit.loss_after,
         })?;
         saved = Some(scope);
     }
     if args.json {
         let mut json = fit.to_json();
+        json["before"] = optimize::metrics_json(&optimize::in_sample_metrics(
+            &log,
+            None,
+            &crate::schedule::fsrs::DEFAULT_PARAMETERS,
+        ));
+        json["after"] =
+            optimize::metrics_json(&optimize::in_sample_metrics(&log, None, &fit.parameters));
         json["saved"] = match &saved {
             None => serde_json::Value::Null,
             Some(ParamScope::Global) => "global".into(),
@@ -119,7 +126,10 @@ fn optimize(args: &OptimizeArgs, config: &Config) -> Result<(), Error> {
         };
         term::print_json(&json);
     } else {
-        term::fit_report(&fit, args.save, saved.as_ref());
+        let before =
+            optimize::in_sample_metrics(&log, None, &crate::schedule::fsrs::DEFAULT_PARAMETERS);
+        let after = optimize::in_sample_metrics(&log, None, &fit.parameters);
+        term::fit_report(&fit, [&before, &after], args.save, saved.as_ref());
     }
     Ok(())
 }
@@ -130,16 +140,14 @@ fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<(), Error> {
         seed: args.seed,
         ..optimize::FitOptions::default()
     };
+    let split = optimize::evaluate::split_of(&log);
     let mut progress = term::FitProgress::new();
     let watch = crate::cli::Stopwatch::start();
-    let mut fit_seconds = 0.0;
-    let result =
-        optimize::evaluate::evaluate(&log, args.parameters.map(|p| p.0), &options, &mut |p| {
-            fit_seconds = watch.seconds();
-            progress.update(p);
-        });
+    let fitted = optimize::evaluate::fit_past(&log, split, &options, &mut |p| progress.update(p));
+    let fit_seconds = watch.seconds();
     progress.finish();
-    let evaluation = result?;
+    let evaluation =
+        optimize::evaluate::evaluate(&log, split, fitted?, args.parameters.map(|p| p.0))?;
     if args.json {
         let mut json = evaluation.to_json();
         json["fit_seconds"] = fit_seconds.into();
@@ -270,7 +278,8 @@ fn import_reviews(args: &ImportReviewsArgs, config: &Config) -> Result<(), Error
     let decks = store.catalog(None)?.decks;
     for info in decks.iter().filter(|d| report.decks.contains(&d.key)) {
         if let Ok(id) = deck::Id::parse(&info.key) {
-            let scheduler = deck_scheduler(info);
+            let saved = store.parameters_for(&info.key)?;
+            let scheduler = deck_scheduler(info, saved.as_ref());
             store.ensure_states(&id, scheduler.as_ref(), &format!("imported at {now}"))?;
         }
     }
@@ -333,15 +342,18 @@ fn schedule(args: &ScheduleArgs, config: &Config) -> Result<(), Error> {
         deck: args.deck.clone(),
     })?;
     // The deck file holds the scheduler settings; without it, the defaults apply.
+    let saved = store.parameters_for(&history.deck)?;
     let mut settings = match deck::load(&history.deck_path) {
-        Ok(deck) if deck.id.as_str() == history.deck => deck.scheduling,
+        Ok(deck) if deck.id.as_str() == history.deck => {
+            with_saved_parameters(deck.scheduling, deck.fixed_parameters, saved.as_ref())
+        }
         _ => {
             term::warn(&format!(
                 "cannot read deck `{}` from {}; using the default scheduler settings",
                 history.deck,
                 history.deck_path.display()
             ));
-            SchedulerConfig::default()
+            with_saved_parameters(SchedulerConfig::default(), false, saved.as_ref())
         }
     };
     if let Some(algorithm) = args.scheduler {
@@ -380,13 +392,31 @@ fn check(args: &CheckArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// A deck's scheduler settings with the FSRS parameters that apply to it, first found of:
+/// the deck file's own `parameters` (`fixed`), the ones `optimize --save` saved for the deck,
+/// the ones it saved for every deck (`Store::parameters_for` gives these two in that order),
+/// the defaults (already in `config`).
+fn with_saved_parameters(
+    mut config: SchedulerConfig,
+    fixed: bool,
+    saved: Option<&SavedParameters>,
+) -> SchedulerConfig {
+    if let Some(saved) = saved
+        && !fixed
+    {
+        config.parameters = saved.parameters;
+    }
+    config
+}
+
 /// A deck's scheduler, with the `--scheduler` override applied, and its fingerprint (every
 /// setting), which tells the store when the deck's state cache must be rebuilt from the log.
 fn scheduler_for(
     deck: &Deck,
     algorithm: Option<Algorithm>,
+    saved: Option<&SavedParameters>,
 ) -> Result<(Box<dyn Scheduler>, String), Error> {
-    let mut config = deck.scheduling.clone();
+    let mut config = with_saved_parameters(deck.scheduling.clone(), deck.fixed_parameters, saved);
     if let Some(algorithm) = algorithm {
         config.algorithm = algorithm;
     }
@@ -437,7 +467,8 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
     }
     let mut schedulers = Vec::new();
     for deck in &decks {
-        let (scheduler, fingerprint) = scheduler_for(deck, args.scheduler)?;
+        let saved = store.parameters_for(deck.id.as_str())?;
+        let (scheduler, fingerprint) = scheduler_for(deck, args.scheduler, saved.as_ref())?;
         store.ensure_states(&deck.id, scheduler.as_ref(), &fingerprint)?;
         schedulers.push(scheduler);
     }
@@ -566,7 +597,15 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
         now,
         tz: &config.tz,
     };
-    let report = Report::collect(&store, &options, deck_scheduler)?;
+    let mut saved = HashMap::new();
+    for known in store.known_decks()? {
+        if let Some(params) = store.parameters_for(&known.key)? {
+            saved.insert(known.key, params);
+        }
+    }
+    let report = Report::collect(&store, &options, |deck| {
+        deck_scheduler(deck, saved.get(&deck.key))
+    })?;
     if args.json {
         term::print_json(&report.to_json());
     } else {
@@ -582,10 +621,15 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
 
 /// The scheduler a deck's file asks for, to replay its log for statistics; the default
 /// scheduler when the file is gone or no longer valid (statistics never fail for that).
-fn deck_scheduler(deck: &crate::store::DeckInfo) -> Box<dyn Scheduler> {
+fn deck_scheduler(
+    deck: &crate::store::DeckInfo,
+    saved: Option<&SavedParameters>,
+) -> Box<dyn Scheduler> {
     let config = match deck::load(&deck.path) {
-        Ok(file) if file.id.as_str() == deck.key => file.scheduling,
-        _ => SchedulerConfig::default(),
+        Ok(file) if file.id.as_str() == deck.key => {
+            with_saved_parameters(file.scheduling, file.fixed_parameters, saved)
+        }
+        _ => with_saved_parameters(SchedulerConfig::default(), false, saved),
     };
     config.build().unwrap_or_else(|_| {
         SchedulerConfig::default()

@@ -25,6 +25,7 @@ const DECK_FIELDS: &[&str] = &[
     "fuzz",
     "strict",
     "cards",
+    "parameters",
 ];
 
 const CARD_FIELDS: &[&str] = &[
@@ -115,6 +116,9 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         new_per_day,
         reviews_per_day,
         strict,
+        fixed_parameters: fields
+            .get("parameters")
+            .is_some_and(|n| n.value != Value::Null),
         scheduling,
         cards: cards?,
         path: std::path::PathBuf::new(),
@@ -166,6 +170,24 @@ fn read_scheduling(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Schedule
                 pos,
                 ConfigError::MaximumInterval { value: days }.to_string(),
             ));
+        }
+    }
+    if fields.get("parameters").is_some() {
+        // 21 numbers: one text ("0.212, 1.2931, ...", as the optimizer prints them) or a list.
+        let items = fields.text_list("parameters", problems);
+        let pos = items
+            .first()
+            .map_or(fields.key_pos("parameters"), |(_, p)| *p);
+        let text: Vec<String> = items.into_iter().map(|(t, _)| t).collect();
+        if !text.is_empty() {
+            match crate::schedule::config::parse_parameters(&text.join(" ")) {
+                Ok(w) => config.parameters = w,
+                Err(e) => {
+                    for problem in e.problems {
+                        problems.push(Problem::new(pos, format!("`parameters`: {problem}")));
+                    }
+                }
+            }
         }
     }
     if let Some(node) = fields.get("fuzz") {

@@ -66,7 +66,12 @@ fn auc(m: &Metrics) -> String {
 }
 
 /// The fitted parameters and the metrics of the defaults and the fit on the same reviews.
-pub fn fit_report(fit: &Fit, asked_to_save: bool, saved: Option<&ParamScope>) {
+pub fn fit_report(
+    fit: &Fit,
+    [before, after]: [&Metrics; 2],
+    asked_to_save: bool,
+    saved: Option<&ParamScope>,
+) {
     println!(
         "Fitted FSRS-6 to {} reviews of {} cards: {} of them on a later day than the card's previous review, {} used for the fit.",
         fit.reviews, fit.cards, fit.items, fit.used_items
@@ -86,18 +91,13 @@ pub fn fit_report(fit: &Fit, asked_to_save: bool, saved: Option<&ParamScope>) {
     println!("{:<12} {:>9} {:>9}", "", "defaults", "fitted");
     println!(
         "{:<12} {:>9.4} {:>9.4}",
-        "log loss", fit.before.log_loss, fit.after.log_loss
+        "log loss", before.log_loss, after.log_loss
     );
     println!(
         "{:<12} {:>9.4} {:>9.4}",
-        "RMSE(bins)", fit.before.rmse_bins, fit.after.rmse_bins
+        "RMSE(bins)", before.rmse_bins, after.rmse_bins
     );
-    println!(
-        "{:<12} {:>9} {:>9}",
-        "AUC",
-        auc(&fit.before),
-        auc(&fit.after)
-    );
+    println!("{:<12} {:>9} {:>9}", "AUC", auc(before), auc(after));
     println!(
         "Measured on the reviews fitted to; `factdrill evaluate` measures on later reviews the fit has not seen."
     );

@@ -7,6 +7,7 @@
 mod check;
 mod extract;
 mod generate;
+mod optimize;
 mod reliability;
 mod schedule;
 mod stats;

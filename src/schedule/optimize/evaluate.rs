@@ -34,16 +34,30 @@ pub struct Evaluation {
     pub models: Vec<Scores>,
 }
 
-/// Splits `log` at 80 % of its time span, fits FSRS-6 on the past, and scores the default
-/// parameters, the fit, `given` (if any) and SM-2 on the future.
-pub fn evaluate(
+/// The split `evaluate` uses: at 80 % of the log's time span.
+pub fn split_of(log: &Log) -> Split {
+    let (first, last) = log.span().unwrap_or((0, 0));
+    Split::at_80_percent(first, last)
+}
+
+/// Fits FSRS-6 on the reviews before `split` (the caller times this step alone).
+pub fn fit_past(
     log: &Log,
-    given: Option<[f64; N]>,
+    split: Split,
     options: &FitOptions,
     progress: &mut dyn FnMut(Progress),
+) -> Result<Fit, FitError> {
+    fit(log, Some(split), options, progress)
+}
+
+/// Scores the default parameters, `fitted` (fitted before `split`), `given` (if any) and
+/// SM-2 on the reviews from `split` on.
+pub fn evaluate(
+    log: &Log,
+    split: Split,
+    fitted: Fit,
+    given: Option<[f64; N]>,
 ) -> Result<Evaluation, FitError> {
-    let (first, last) = log.span().unwrap_or((0, 0));
-    let split = Split::at_80_percent(first, last);
     let test_items = log
         .cards
         .iter()
@@ -53,7 +67,6 @@ pub fn evaluate(
                 .count()
         })
         .sum();
-    let fitted = fit(log, Some(split), options, progress)?;
     if test_items < MIN_TEST_ITEMS {
         return Err(FitError::NotEnoughTestData {
             items: test_items,

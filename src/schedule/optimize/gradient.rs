@@ -92,9 +92,10 @@ pub fn card_loss(
         let (r, r_s, r_w20) = if days > 0 {
             let t = f64::from(days);
             let base = 1.0 + p.factor * t / s;
-            let r = base.powf(p.decay);
+            let ln_base = base.ln();
+            let r = (p.decay * ln_base).exp();
             let r_s = r * p.decay / base * (-p.factor * t / (s * s));
-            let r_decay = r * (base.ln() + p.decay / base * t / s * p.dfactor);
+            let r_decay = r * (ln_base + p.decay / base * t / s * p.dfactor);
             (r, r_s, -r_decay)
         } else {
             (1.0, 0.0, 0.0)
@@ -152,14 +153,15 @@ pub fn card_loss(
         } else {
             let hp = if rating == 2 { w[15] } else { 1.0 };
             let eb = if rating == 4 { w[16] } else { 1.0 };
-            let pw = s.powf(-w[9]);
+            let ln_s = s.ln();
+            let pw = (-w[9] * ln_s).exp();
             let q = ((1.0 - r) * w[10]).exp();
             let core = p.exp_w8 * (11.0 - d) * pw;
             let inc = core * (q - 1.0) * hp * eb;
             let new_s = s * (1.0 + inc);
             let inc_r = s * core * hp * eb * q * -w[10];
             push(8, s * inc);
-            push(9, -s * inc * s.ln());
+            push(9, -s * inc * ln_s);
             push(10, s * core * hp * eb * q * (1.0 - r));
             if rating == 2 {
                 push(15, s * core * (q - 1.0) * eb);
