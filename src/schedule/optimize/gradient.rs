@@ -12,6 +12,9 @@
 use super::model::{N, bce};
 use crate::schedule::fsrs::{D_MAX, D_MIN, S_MAX, S_MIN};
 
+/// The parameters difficulty depends on (initial difficulty w4, w5; updates w6, w7).
+const D_PARAMS: std::ops::Range<usize> = 4..8;
+
 /// The parameters and what every step shares.
 #[derive(Debug, Clone, Copy)]
 pub struct Prepared {
@@ -119,19 +122,23 @@ pub fn card_loss(
             n_sparse += 1;
         };
         let (new_s, fs, fd) = if days == 0 {
-            let sinc = (w[17] * (g - 3.0 + w[18])).exp() * s.powf(-w[19]);
+            let ln_s = s.ln();
+            let sinc = (w[17] * (g - 3.0 + w[18]) - w[19] * ln_s).exp();
             if rating >= 2 && sinc < 1.0 {
                 (s, 1.0, 0.0)
             } else {
                 let new_s = s * sinc;
                 push(17, new_s * (g - 3.0 + w[18]));
                 push(18, new_s * w[17]);
-                push(19, -new_s * s.ln());
+                push(19, -new_s * ln_s);
                 (new_s, sinc * (1.0 - w[19]), 0.0)
             }
         } else if rating == 1 {
-            let a = w[11] * d.powf(-w[12]);
-            let s1 = (s + 1.0).powf(w[13]);
+            let ln_d = d.ln();
+            let d_pow = (-w[12] * ln_d).exp();
+            let a = w[11] * d_pow;
+            let ln_s1 = (s + 1.0).ln();
+            let s1 = (w[13] * ln_s1).exp();
             let b = s1 - 1.0;
             let e = ((1.0 - r) * w[14]).exp();
             let long = a * b * e;
@@ -142,9 +149,9 @@ pub fn card_loss(
                 (cap, 1.0 / p.lapse_cap, 0.0)
             } else {
                 let long_r = -w[14] * long;
-                push(11, d.powf(-w[12]) * b * e);
-                push(12, -d.ln() * long);
-                push(13, a * e * s1 * (s + 1.0).ln());
+                push(11, d_pow * b * e);
+                push(12, -ln_d * long);
+                push(13, a * e * s1 * ln_s1);
                 push(14, (1.0 - r) * long);
                 push(20, long_r * r_w20);
                 let direct = a * e * w[13] * s1 / (s + 1.0);
@@ -179,9 +186,13 @@ pub fn card_loss(
         let new_d = w[7] * (p.easy_d - nd) + nd;
         let md = (1.0 - w[7]) * (1.0 - delta / 9.0);
 
-        for (sk, dk) in ds.iter_mut().zip(dd.iter_mut()) {
-            *sk = fs * *sk + fd * *dk;
-            *dk *= md;
+        // Difficulty depends on w4-w7 only, so only those entries of dd are ever non-zero.
+        for sk in &mut ds {
+            *sk *= fs;
+        }
+        for k in D_PARAMS {
+            ds[k] += fd * dd[k];
+            dd[k] *= md;
         }
         for &(k, v) in &sparse[..n_sparse] {
             ds[k] += v;

@@ -257,8 +257,9 @@ impl<T: Real> Model<T> {
         let s = clamp(state.s, S_MIN, S_MAX);
         let d = clamp(state.d, D_MIN, D_MAX);
         let g = f64::from(rating);
+        let ln_s = s.ln();
         let new_s = if days == 0 {
-            let sinc = (w[17] * (w[18] + (g - 3.0))).exp() * s.powr(-w[19]);
+            let sinc = (w[17] * (w[18] + (g - 3.0)) - w[19] * ln_s).exp();
             let sinc = if rating >= 2 && sinc.value() < 1.0 {
                 T::constant(1.0)
             } else {
@@ -279,8 +280,10 @@ impl<T: Real> Model<T> {
                     long
                 }
             } else {
-                let mut inc =
-                    self.exp_w8 * (-d + 11.0) * s.powr(-w[9]) * (((-r + 1.0) * w[10]).exp() + -1.0);
+                let mut inc = self.exp_w8
+                    * (-d + 11.0)
+                    * (-w[9] * ln_s).exp()
+                    * (((-r + 1.0) * w[10]).exp() + -1.0);
                 if rating == 2 {
                     inc = inc * w[15];
                 } else if rating == 4 {
