@@ -680,6 +680,35 @@ cards:
     }
 
     #[test]
+    // Parsing the printed numbers gives them back exactly.
+    #[allow(clippy::float_cmp)]
+    fn fsrs_parameters_are_read_as_text_or_list_and_checked() {
+        use crate::schedule::fsrs::DEFAULT_PARAMETERS;
+        let text = DEFAULT_PARAMETERS.map(|w| w.to_string()).join(", ");
+        let cards = "cards:\n  - {id: a, prompt: p, answer: x}\n";
+        let deck = load_str(&format!("id: d\nname: D\nparameters: {text}\n{cards}")).unwrap();
+        assert!(deck.fixed_parameters);
+        assert_eq!(deck.scheduling.parameters, DEFAULT_PARAMETERS);
+        let deck = load_str(&format!("id: d\nname: D\nparameters: [{text}]\n{cards}")).unwrap();
+        assert_eq!(deck.scheduling.parameters, DEFAULT_PARAMETERS);
+        let plain = load_str(&format!("id: d\nname: D\n{cards}")).unwrap();
+        assert!(!plain.fixed_parameters);
+        let mut bad = DEFAULT_PARAMETERS.map(|w| w.to_string());
+        bad[20] = "2".to_owned();
+        assert_eq!(
+            problems(&format!(
+                "id: d\nname: D\nparameters: {}\n{cards}",
+                bad.join(" ")
+            )),
+            vec!["3:13: `parameters`: FSRS parameter w[20] = 2 is out of range: use 0.1 to 0.8"]
+        );
+        assert_eq!(
+            problems(&format!("id: d\nname: D\nparameters: 1 2 3\n{cards}")),
+            vec!["3:13: `parameters`: FSRS needs 21 parameters, got 3"]
+        );
+    }
+
+    #[test]
     fn scheduler_settings_are_read_and_checked() {
         let deck = load_str(
             "id: d\nname: D\nscheduler: sm2\ndesired_retention: 0.85\nlearning_steps: 30s 5m\n\
