@@ -285,3 +285,25 @@ fn optimize_and_evaluate_have_help_with_examples() {
         insta::assert_snapshot!(format!("help_{command}"), stdout);
     }
 }
+
+#[test]
+fn optimize_reads_the_database_log_like_the_file() {
+    let env = Env::new();
+    let out = env
+        .cmd(NOW)
+        .args(["import", "reviews", SMALL])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // The CSV's cards land in the deck `imported`; the database's log is the file's.
+    let from_db = json(
+        &env,
+        &["optimize", "--json", "--deck", "imported", "--save"],
+    );
+    let from_file = json(&env, &["optimize", "--revlog", SMALL, "--json"]);
+    assert_eq!(from_db["parameters"], from_file["parameters"]);
+    assert_eq!(from_db["reviews"], 2478);
+    assert_eq!(from_db["saved"], "deck imported");
+    let e = json(&env, &["evaluate", "--json", "--deck", "imported"]);
+    assert_eq!(e["split"]["test_items"], 116);
+}

@@ -9,12 +9,14 @@ use crate::store::{CardRef, ImportedReview};
 /// Groups the reviews by card (a CSV card number, or a JSON deck and card id), each card's
 /// reviews in time order, whatever order the file lists them in.
 pub fn log_from_file(reviews: &[ImportedReview], tz: &TimeZone) -> Log {
-    let mut keyed: Vec<(String, &ImportedReview)> = reviews
+    // Numbered cards (CSV) in numeric order, then named ones (JSON) by deck and card: the
+    // order the database lists cards in after an import, so both give the same batches.
+    let mut keyed: Vec<((i64, String), &ImportedReview)> = reviews
         .iter()
         .map(|r| {
             let key = match &r.card {
-                CardRef::Number(n) => format!("#{n}"),
-                CardRef::Key { deck, card, .. } => format!("{deck}\u{0}{card}"),
+                CardRef::Number(n) => (*n, String::new()),
+                CardRef::Key { deck, card, .. } => (i64::MAX, format!("{deck}\u{0}{card}")),
             };
             (key, r)
         })
