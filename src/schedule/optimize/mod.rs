@@ -31,9 +31,9 @@ use model::{Model, N};
 use pretrain::{FirstItem, INIT_S_MAX};
 
 /// The fewest predictable reviews (reviews on a later day than the card's previous one) a
-/// fit needs. Fewer would leave most parameters at their defaults anyway, and the fit's
-/// numbers would mean little; the reference optimizer needs about as many before it moves
-/// more than the initial stabilities.
+/// fit needs. With fewer, the L2 pull toward the defaults leaves most parameters where they
+/// are and the numbers printed would be noise (the reference optimizer moves nothing but
+/// the initial stabilities below 64).
 pub const MIN_ITEMS: usize = 200;
 
 /// How much each parameter may move per unit of L2 penalty: the spread of fitted values
