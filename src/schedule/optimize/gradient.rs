@@ -305,4 +305,28 @@ mod tests {
             case(&DEFAULT_PARAMETERS, h);
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn loss_and_gradient_stay_finite_within_the_bounds(
+            unit in proptest::collection::vec(0.0f64..=1.0, N),
+            reviews in proptest::collection::vec((1u8..=4, 0u32..3000), 1..40),
+        ) {
+            let w: [f64; N] = std::array::from_fn(|i| {
+                let (lo, hi) = crate::schedule::optimize::BOUNDS[i];
+                lo + unit[i] * (hi - lo)
+            });
+            let targets: Vec<Target> = reviews
+                .iter()
+                .enumerate()
+                .skip(1)
+                .filter(|(_, r)| r.1 > 0)
+                .map(|(index, r)| Target { index, recalled: r.0 > 1, weight: 1.0 })
+                .collect();
+            let mut grad = [0.0; N];
+            let loss = card_loss(&Prepared::new(&w), &reviews, &targets, &mut grad);
+            proptest::prop_assert!(loss.is_finite() && loss >= 0.0, "{loss}");
+            proptest::prop_assert!(grad.iter().all(|g| g.is_finite()), "{grad:?}");
+        }
+    }
 }

@@ -574,6 +574,8 @@ mod tests {
         let fit = fit(&log, Some(split), &FitOptions::default(), &mut |_| {}).unwrap();
         assert!(!fit.kept_defaults);
         assert!(fit.loss_after < fit.loss_before, "{fit:?}");
+        // Within the bounds the scheduler accepts, so a saved fit always loads.
+        assert!(crate::schedule::config::validate_parameters(&fit.parameters).is_ok());
         // On the later reviews the fit never saw: better than the defaults, and close to
         // what the true parameters achieve.
         let future = |w: &[f64; N]| {
