@@ -80,18 +80,18 @@ pub enum Command {
     )]
     Build(BuildArgs),
 
-    /// Export the review log (CSV `card_id,review_time,rating`, or JSON with everything)
+    /// Export the review log (CSV or JSON), or a deck as an Anki package
     #[command(
-        after_help = "Examples:\n  factdrill export reviews -o reviews.csv\n  factdrill export reviews --format json -o reviews.json\n\nThe formats are described in docs/formats.md."
+        after_help = "Examples:\n  factdrill export reviews -o reviews.csv\n  factdrill export reviews --format json -o reviews.json\n  factdrill export deck decks/oms.yaml --format apkg -o oms.apkg\n\nThe formats are described in docs/formats.md."
     )]
     Export {
         #[command(subcommand)]
         what: ExportWhat,
     },
 
-    /// Import a review log; reviews already in the database are skipped
+    /// Import a review log (skipping reviews already there), or a spreadsheet as a deck
     #[command(
-        after_help = "Examples:\n  factdrill import reviews reviews.json\n  factdrill import reviews revlog.csv\n\nThe formats, and how cards are matched, are described in docs/formats.md."
+        after_help = "Examples:\n  factdrill import reviews reviews.json\n  factdrill import reviews revlog.csv\n  factdrill import deck cards.csv -o cards.yaml\n\nThe formats, and how cards are matched, are described in docs/formats.md."
     )]
     Import {
         #[command(subcommand)]
@@ -104,11 +104,26 @@ pub enum Command {
     )]
     Backup(BackupArgs),
 
+    /// Write the progress charts of `stats` to a self-contained HTML or SVG file
+    #[command(
+        after_help = "Examples:\n  factdrill report -o progress.html\n  factdrill report --deck oms --days 90 -o oms.svg\n\nThe file's contents are described in docs/formats.md; each number in docs/statistics.md."
+    )]
+    Report(ReportArgs),
+
     /// Show one card's schedule: its history, memory state and next intervals
     #[command(
         after_help = "Examples:\n  factdrill schedule --card oms-first-head\n  factdrill schedule --card oms-first-head --deck oms --json"
     )]
     Schedule(ScheduleArgs),
+
+    /// Suspend, bury or flag cards, or show their marks
+    #[command(
+        after_help = "Examples:\n  factdrill card suspend oms/oms-first-head\n  factdrill card flag --colour blue --note \"check the year\" oms/oms-founding-year\n  factdrill card show oms-first-head\n\nName a card DECK/CARD (or CARD alone, when one deck has it). Suspended cards are never due; buried ones not until the next study day (4 am)."
+    )]
+    Card {
+        #[command(subcommand)]
+        action: CardAction,
+    },
 
     /// Fit FSRS-6's 21 parameters to your own review history
     #[command(
@@ -121,6 +136,57 @@ pub enum Command {
         after_help = "Examples:\n  factdrill evaluate\n  factdrill evaluate --revlog revlog.csv --json\n\nFSRS-6 is fitted on the first 80 % of the log's time span and every model predicts the rest; docs/optimizer.md defines the split and the metrics."
     )]
     Evaluate(EvaluateArgs),
+}
+
+/// What `factdrill card` does to each card it is given.
+#[derive(Debug, Subcommand)]
+pub enum CardAction {
+    /// Never show these cards until they are unsuspended
+    Suspend(CardTargets),
+    /// Show these cards again when they are due
+    Unsuspend(CardTargets),
+    /// Keep these cards out of sessions until the next study day (4 am)
+    Bury(CardTargets),
+    /// Undo `bury`
+    Unbury(CardTargets),
+    /// Flag these cards with a colour and an optional note
+    Flag(FlagArgs),
+    /// Remove the flag and its note
+    Unflag(CardTargets),
+    /// Show the cards' marks: suspended, buried, flag, leech
+    Show(CardTargets),
+}
+
+#[derive(Debug, Args)]
+pub struct CardTargets {
+    /// Cards as DECK/CARD, or CARD alone when only one deck has it
+    #[arg(value_name = "DECK/CARD", required = true)]
+    pub cards: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FlagArgs {
+    /// red, orange, green, blue, pink, turquoise or purple (or Anki's number, 1-7)
+    #[arg(long, alias = "color", value_name = "COLOUR", default_value = "red", value_parser = parse_flag)]
+    pub colour: crate::mark::Flag,
+
+    /// A note kept with the flag
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+
+    #[command(flatten)]
+    pub targets: CardTargets,
+}
+
+fn parse_flag(text: &str) -> Result<crate::mark::Flag, String> {
+    crate::mark::Flag::parse(text).ok_or_else(|| {
+        format!(
+            "unknown flag `{text}`; expected one of: {} (or 1-7)",
+            crate::mark::Flag::ALL
+                .map(crate::mark::Flag::as_str)
+                .join(", ")
+        )
+    })
 }
 
 #[derive(Debug, Args)]
@@ -226,12 +292,22 @@ pub struct ExtractArgs {
 pub enum ExportWhat {
     /// The review log
     Reviews(ExportReviewsArgs),
+    /// A deck file as an Anki package (.apkg) that Anki and AnkiDroid import
+    #[command(
+        after_help = "Example:\n  factdrill export deck decks/oms.yaml --format apkg -o oms.apkg\n\nImport the file in Anki (File > Import) or AnkiDroid; importing a newer export of the same deck updates its notes. The package is described in docs/formats.md."
+    )]
+    Deck(ExportDeckArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ImportWhat {
     /// A review log in CSV or factdrill JSON
     Reviews(ImportReviewsArgs),
+    /// A spreadsheet of cards (CSV or TSV with a header row) as a deck file
+    #[command(
+        after_help = "Examples:\n  factdrill import deck cards.csv -o cards.yaml\n  factdrill import deck cards.tsv --id capitals --name \"World capitals\" -o capitals.yaml\n\nThe header row names the columns: id, kind, prompt, answer, choices, items, accept, explanation,\nsource, tags (prompt and answer are required; list cells separate items with |).\nThe columns are described in docs/formats.md."
+    )]
+    Deck(ImportDeckArgs),
 }
 
 /// Review log formats.
@@ -257,6 +333,64 @@ pub struct ImportReviewsArgs {
     /// The review log: CSV with the header card_id,review_time,rating, or factdrill JSON
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// Formats `export deck` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeckFormat {
+    /// An Anki package: Anki's collection (schema 11) zipped with an empty media map
+    Apkg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDeckArgs {
+    /// The deck file to export
+    #[arg(value_name = "DECK_FILE")]
+    pub deck: PathBuf,
+
+    /// The package format
+    #[arg(long, value_enum, default_value_t = DeckFormat::Apkg)]
+    pub format: DeckFormat,
+
+    /// Where to write the package, e.g. oms.apkg
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportDeckArgs {
+    /// The spreadsheet: CSV (comma-separated) or, for a .tsv or .tab file, tab-separated,
+    /// with a header row naming the columns
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Write the deck to this file instead of standard output
+    #[arg(short, long, value_name = "DECK_FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The deck's id [default: from the file's name]
+    #[arg(long, value_name = "ID", value_parser = parse_deck_id)]
+    pub id: Option<String>,
+
+    /// The deck's name [default: the file's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the report: a .html page, or one .svg image
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub output: PathBuf,
+
+    /// Only this deck (its id)
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Days in the reviews-per-day chart
+    #[arg(long, value_name = "N", default_value_t = crate::stats::progress::DEFAULT_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
 }
 
 #[derive(Debug, Args)]
@@ -345,13 +479,46 @@ pub struct StudyArgs {
     #[arg(value_name = "DECK_FILE")]
     pub decks: Vec<PathBuf>,
 
-    /// New cards per day per deck [default: the deck's `new_per_day`, else 20]
+    /// New cards per day in all decks together (today's included), instead of each deck's
+    /// `new_per_day` [default: each deck's, else 20 per deck]
     #[arg(long, value_name = "N")]
     pub new: Option<u32>,
 
-    /// Reviews per day per deck [default: the deck's `reviews_per_day`, else 200]
+    /// Reviews per day in all decks together (today's included), instead of each deck's
+    /// `reviews_per_day` [default: each deck's, else 200 per deck]
     #[arg(long, value_name = "N")]
     pub reviews: Option<u32>,
+
+    /// Study only this deck (its id); repeat for several
+    #[arg(long = "deck", value_name = "ID")]
+    pub only_decks: Vec<String>,
+
+    /// Study only cards with this tag; repeat for several (a card needs one of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Study only cards of this kind (recall, choice, year, truefalse, cloze, ordering);
+    /// repeat for several
+    #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
+    pub kinds: Vec<crate::deck::Kind>,
+
+    /// At most N cards this session (their learning steps do not count)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+
+    /// Stop offering cards after N minutes (the card being answered finishes)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub minutes: Option<u32>,
+
+    /// Practise without changing the schedule: every card (filters apply), least likely
+    /// recalled first; no daily limits; logged as cram and ignored by the scheduler and stats
+    #[arg(long)]
+    pub cram: bool,
+
+    /// Lapses that make a card a leech (tagged and suspended); 0 turns leeches off
+    /// [default: the deck's `leech_threshold`, else 8]
+    #[arg(long, value_name = "N")]
+    pub leech_threshold: Option<u32>,
 
     /// Schedule this session with `fsrs` or `sm2` instead of each deck's `scheduler`
     #[arg(long, value_name = "NAME", value_parser = parse_algorithm)]
@@ -361,6 +528,22 @@ pub struct StudyArgs {
     /// spelling variants or surnames alone
     #[arg(long)]
     pub strict: bool,
+
+    /// Line mode even on a terminal: one question per line, no full screen (a pipe always
+    /// gets line mode)
+    #[arg(long)]
+    pub plain: bool,
+}
+
+fn parse_kind(text: &str) -> Result<crate::deck::Kind, String> {
+    crate::deck::Kind::parse(text).ok_or_else(|| {
+        format!(
+            "unknown kind `{text}`; expected one of: {}",
+            crate::deck::Kind::ALL
+                .map(crate::deck::Kind::as_str)
+                .join(", ")
+        )
+    })
 }
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
@@ -396,11 +579,18 @@ pub struct StatsArgs {
 }
 
 /// Where "now" comes from: the system clock, or a pinned instant (`FACTDRILL_NOW`) so tests
-/// and demonstrations are reproducible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// and demonstrations are reproducible; a pinned clock may advance by a fixed step at each
+/// reading (`FACTDRILL_NOW_STEP`), so tests can let time pass (a time box) without waiting.
+#[derive(Debug, Clone)]
 pub enum Clock {
     System,
     Fixed(Timestamp),
+    Stepping {
+        start: Timestamp,
+        step: jiff::SignedDuration,
+        /// Readings so far.
+        readings: std::sync::Arc<std::sync::atomic::AtomicI32>,
+    },
 }
 
 impl Clock {
@@ -408,6 +598,16 @@ impl Clock {
         match self {
             Clock::System => Timestamp::now(),
             Clock::Fixed(t) => *t,
+            Clock::Stepping {
+                start,
+                step,
+                readings,
+            } => {
+                let n = readings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                step.checked_mul(n)
+                    .and_then(|d| start.checked_add(d).ok())
+                    .unwrap_or(*start)
+            }
         }
     }
 }
@@ -432,7 +632,15 @@ impl Config {
         let (clock, tz) = match std::env::var("FACTDRILL_NOW") {
             Ok(value) => {
                 let zoned = parse_now(&value)?;
-                (Clock::Fixed(zoned.0), zoned.1)
+                let clock = match std::env::var("FACTDRILL_NOW_STEP") {
+                    Ok(step) => Clock::Stepping {
+                        start: zoned.0,
+                        step: parse_step(&step)?,
+                        readings: std::sync::Arc::default(),
+                    },
+                    Err(_) => Clock::Fixed(zoned.0),
+                };
+                (clock, zoned.1)
             }
             Err(_) => (Clock::System, TimeZone::system()),
         };
@@ -477,6 +685,19 @@ fn unicode_terminal(term: Option<&str>, locale: Option<&str>) -> bool {
         let l = l.to_ascii_lowercase();
         l.contains("utf-8") || l.contains("utf8")
     })
+}
+
+/// `FACTDRILL_NOW_STEP`: whole seconds the pinned clock advances at each reading.
+fn parse_step(value: &str) -> Result<jiff::SignedDuration, Error> {
+    value
+        .trim()
+        .parse::<u32>()
+        .map(|secs| jiff::SignedDuration::from_secs(i64::from(secs)))
+        .map_err(|_| Error::Env {
+            name: "FACTDRILL_NOW_STEP",
+            value: value.to_owned(),
+            reason: "expected whole seconds, e.g. 60".to_owned(),
+        })
 }
 
 /// An RFC 3339 time with its offset, which becomes the time zone.

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::cli::{
-    BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportReviewsArgs, ExportWhat,
-    ExtractArgs, ImportReviewsArgs, ImportWhat, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
+    BackupArgs, CardAction, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportDeckArgs,
+    ExportReviewsArgs, ExportWhat, ExtractArgs, ImportDeckArgs, ImportReviewsArgs, ImportWhat,
+    ReportArgs, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs,
 };
 use crate::cli::{EvaluateArgs, OptimizeArgs};
 use crate::day::Day;
@@ -21,6 +22,7 @@ use crate::stats::{CardReport, Report};
 use crate::store::{NewReview, Store, StoreError};
 use crate::store::{ParamScope, SavedParameters};
 use crate::term;
+use crate::term::tui::Outcome;
 
 /// Runs one command to completion.
 pub fn run(command: Command, config: &Config) -> Result<(), Error> {
@@ -44,9 +46,72 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
             what: ImportWhat::Reviews(args),
         } => import_reviews(&args, config),
         Command::Backup(args) => backup(&args, config),
+        Command::Export {
+            what: ExportWhat::Deck(args),
+        } => export_deck(&args, config),
+        Command::Import {
+            what: ImportWhat::Deck(args),
+        } => import_deck(&args),
+        Command::Report(args) => report(&args, config),
+        Command::Card { action } => card(&action, config),
         Command::Optimize(args) => optimize(&args, config),
         Command::Evaluate(args) => evaluate(&args, config),
     }
+}
+
+/// `export deck`: the deck file as an Anki package. Needs no database.
+fn export_deck(args: &ExportDeckArgs, config: &Config) -> Result<(), Error> {
+    let deck = deck::load(&args.deck)?;
+    let collection = crate::interop::apkg::collection(&deck, config.clock.now());
+    crate::store::anki::write_package(&args.output, &collection)?;
+    term::note(&format!(
+        "{}: {} from deck `{}` as Anki notes",
+        args.output.display(),
+        crate::error::count(collection.notes.len(), "card"),
+        deck.id
+    ));
+    Ok(())
+}
+
+/// Largest spreadsheet `import deck` reads (the deck file limit).
+const MAX_TABLE_BYTES: u64 = crate::yaml::MAX_FILE_BYTES;
+
+/// `import deck`: a CSV or TSV spreadsheet as a deck file.
+fn import_deck(args: &ImportDeckArgs) -> Result<(), Error> {
+    use crate::interop::table;
+    let text = crate::text::read(&args.file, MAX_TABLE_BYTES)?;
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let delimiter = match args.file.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("tsv") || ext.eq_ignore_ascii_case("tab") => {
+            table::Delimiter::Tab
+        }
+        _ => table::Delimiter::Comma,
+    };
+    let (id, name) = table::identity_from_file_name(&file_name);
+    let id = args.id.clone().unwrap_or(id);
+    let name = args.name.clone().unwrap_or(name);
+    let imported =
+        table::import(&text, delimiter, &id, &name).map_err(|problems| Error::Invalid {
+            path: args.file.clone(),
+            problems,
+        })?;
+    for warning in &imported.warnings {
+        term::warn(&format!("{}: {warning}", args.file.display()));
+    }
+    term::write_output(args.output.as_deref(), &imported.yaml)?;
+    if let Some(path) = &args.output {
+        term::note(&format!(
+            "{}: deck `{}` with {}",
+            path.display(),
+            imported.deck.id,
+            crate::error::count(imported.deck.cards.len(), "card")
+        ));
+    }
+    Ok(())
 }
 
 /// The review log the optimizer reads: a file (`--revlog`), or the database's (one deck's
@@ -451,6 +516,7 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
     if decks.is_empty() {
         return Err(Error::NoDecks);
     }
+    let decks = only_decks(decks, &args.only_decks)?;
     let mut first_path: HashMap<String, PathBuf> = HashMap::new();
     for deck in &decks {
         if let Some(first) = first_path.insert(deck.id.to_string(), deck.path.clone()) {
@@ -466,60 +532,229 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         term::sync_report(deck, &report);
     }
     let mut schedulers = Vec::new();
+    let mut saved = Vec::new();
     for deck in &decks {
-        let saved = store.parameters_for(deck.id.as_str())?;
-        let (scheduler, fingerprint) = scheduler_for(deck, args.scheduler, saved.as_ref())?;
+        let params = store.parameters_for(deck.id.as_str())?;
+        let (scheduler, fingerprint) = scheduler_for(deck, args.scheduler, params.as_ref())?;
         store.ensure_states(&deck.id, scheduler.as_ref(), &fingerprint)?;
         schedulers.push(scheduler);
+        saved.push(params);
     }
 
     let day = Day::containing(now, &config.tz);
+    let plan = plan(args, &decks, &store, now, &day, config.seed)?;
+    // The journal folds a card's log again on undo, with the deck's own scheduler.
+    let replay = decks
+        .iter()
+        .zip(&saved)
+        .map(|(deck, params)| scheduler_for(deck, args.scheduler, params.as_ref()).map(|(s, _)| s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let all_cards: Vec<deck::Card> = decks.iter().flat_map(|d| d.cards.clone()).collect();
+    let grader = Grader::from_cards(&all_cards, GradeOptions::default());
+    let mut session = Session::new(plan, schedulers, grader);
+    let mut journal = Journal {
+        store: &mut store,
+        schedulers: replay,
+        now: config.clock.clone(),
+    };
+    let summary = if !args.plain && term::tui::available() {
+        term::tui::study(&mut session, &config.clock, &mut journal, config.unicode)?
+    } else {
+        term::study(&mut session, &config.clock, &mut journal)?
+    };
+    let end = config.clock.now();
+    let tomorrow = day.next(&config.tz);
+    let outlook = term::Outlook {
+        due_tomorrow: store
+            .due_count(tomorrow.end)?
+            .saturating_sub(store.due_count(tomorrow.start)?),
+        streak: crate::stats::streak(&store, end, &config.tz)?.current,
+        elapsed: end.duration_since(session.started()),
+    };
+    term::study_summary(&summary, &outlook);
+    Ok(())
+}
+
+/// The session's plan: each deck's limits and what it did today, the cards that may be
+/// shown (suspended and buried ones left out), and the session options from the flags.
+fn plan(
+    args: &StudyArgs,
+    decks: &[Deck],
+    store: &Store,
+    now: jiff::Timestamp,
+    day: &Day,
+    seed: u64,
+) -> Result<Plan, Error> {
     let mut plans = Vec::new();
     let mut cards = Vec::new();
     for (index, deck) in decks.iter().enumerate() {
         let activity = store.activity(Some(&deck.id), day.start, day.end)?;
         plans.push(DeckPlan {
+            id: deck.id.to_string(),
             name: deck.name.clone(),
-            new_per_day: args
-                .new
-                .or(deck.new_per_day)
-                .unwrap_or(session::DEFAULT_NEW_PER_DAY),
-            reviews_per_day: args
-                .reviews
-                .or(deck.reviews_per_day)
-                .unwrap_or(session::DEFAULT_REVIEWS_PER_DAY),
+            // `--new` and `--reviews` are limits over every deck; they replace the decks' own.
+            new_per_day: if args.new.is_some() {
+                u32::MAX
+            } else {
+                deck.new_per_day.unwrap_or(session::DEFAULT_NEW_PER_DAY)
+            },
+            reviews_per_day: if args.reviews.is_some() {
+                u32::MAX
+            } else {
+                deck.reviews_per_day
+                    .unwrap_or(session::DEFAULT_REVIEWS_PER_DAY)
+            },
             reviewed_today: activity.reviews.saturating_sub(activity.introduced),
             introduced_today: activity.introduced,
             strict: args.strict || deck.strict,
+            leech_threshold: args
+                .leech_threshold
+                .or(deck.leech_threshold)
+                .unwrap_or(crate::mark::DEFAULT_LEECH_THRESHOLD),
         });
         for stored in store.cards(&deck.id)? {
+            // Suspended and buried cards are never due (nor crammed).
+            if stored.marks.holds_back(now) {
+                continue;
+            }
             if let Some(card) = deck.card(&stored.key) {
                 cards.push(StudyCard {
                     handle: stored.handle,
                     deck: index,
                     card: card.clone(),
                     state: stored.state,
+                    flag: stored.marks.flag,
+                    note: stored.marks.note,
                 });
             }
         }
     }
-    let all_cards: Vec<deck::Card> = decks.iter().flat_map(|d| d.cards.clone()).collect();
-    let grader = Grader::from_cards(&all_cards, GradeOptions::default());
-    let plan = Plan {
+    let today = store.activity(None, day.start, day.end)?;
+    Ok(Plan {
         decks: plans,
         cards,
         now,
+        day_start: day.start,
         day_end: day.end,
-        seed: config.seed,
+        seed,
+        options: session::Options {
+            global: session::GlobalLimits {
+                new_per_day: args.new,
+                reviews_per_day: args.reviews,
+                reviewed_today: today.reviews.saturating_sub(today.introduced),
+                introduced_today: today.introduced,
+            },
+            filter: session::Filter {
+                tags: args.tags.clone(),
+                kinds: args.kinds.clone(),
+            },
+            limit: args.limit,
+            time_box: args
+                .minutes
+                .map(|m| jiff::SignedDuration::from_mins(i64::from(m))),
+            cram: args.cram,
+        },
+    })
+}
+
+/// The decks `--deck` names (all of them when it names none), each one required to exist.
+fn only_decks(decks: Vec<Deck>, only: &[String]) -> Result<Vec<Deck>, Error> {
+    if only.is_empty() {
+        return Ok(decks);
+    }
+    if let Some(unknown) = only
+        .iter()
+        .find(|id| !decks.iter().any(|d| d.id.as_str() == id.as_str()))
+    {
+        return Err(Error::UnknownDeck {
+            deck: unknown.clone(),
+        });
+    }
+    Ok(decks
+        .into_iter()
+        .filter(|d| only.iter().any(|id| id == d.id.as_str()))
+        .collect())
+}
+
+/// `factdrill card ...`: marks on cards named `DECK/CARD` (or `CARD`).
+fn card(action: &CardAction, config: &Config) -> Result<(), Error> {
+    let mut store = open(config)?;
+    let now = config.clock.now();
+    let targets = match action {
+        CardAction::Suspend(t)
+        | CardAction::Unsuspend(t)
+        | CardAction::Bury(t)
+        | CardAction::Unbury(t)
+        | CardAction::Unflag(t)
+        | CardAction::Show(t) => t,
+        CardAction::Flag(f) => &f.targets,
     };
-    let mut session = Session::new(plan, schedulers, grader);
-    let summary = term::study(&mut session, &config.clock, &mut Journal(&mut store))?;
-    let tomorrow = day.next(&config.tz);
-    let due_tomorrow = store
-        .due_count(tomorrow.end)?
-        .saturating_sub(store.due_count(tomorrow.start)?);
-    term::study_summary(&summary, due_tomorrow);
+    // Every name is resolved before anything changes: one unknown card changes nothing.
+    let found = targets
+        .cards
+        .iter()
+        .map(|name| find_card(&store, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let until = Day::containing(now, &config.tz).end;
+    for card in &found {
+        let done = match action {
+            CardAction::Suspend(_) => {
+                store.suspend(card.handle, now)?;
+                "suspended".to_owned()
+            }
+            CardAction::Unsuspend(_) => {
+                store.unsuspend(card.handle)?;
+                "unsuspended".to_owned()
+            }
+            CardAction::Bury(_) => {
+                store.bury(card.handle, until)?;
+                format!(
+                    "buried until {}",
+                    until
+                        .to_zoned_datetime(config.tz.clone())
+                        .strftime("%Y-%m-%d %H:%M")
+                )
+            }
+            CardAction::Unbury(_) => {
+                store.unbury(card.handle)?;
+                "unburied".to_owned()
+            }
+            CardAction::Flag(f) => {
+                store.set_flag(card.handle, Some(f.colour), f.note.as_deref())?;
+                format!("flagged {}", f.colour)
+            }
+            CardAction::Unflag(_) => {
+                store.set_flag(card.handle, None, None)?;
+                "unflagged".to_owned()
+            }
+            CardAction::Show(_) => {
+                let marks = store.marks(card.handle)?;
+                term::card_marks(card, &marks, now, &config.tz);
+                continue;
+            }
+        };
+        term::card_done(card, &done);
+    }
     Ok(())
+}
+
+/// A card named `DECK/CARD`, or `CARD` when exactly one deck has it.
+fn find_card(store: &Store, name: &str) -> Result<crate::store::FoundCard, Error> {
+    let (deck, card) = match name.split_once('/') {
+        Some((deck, card)) => (Some(deck), card),
+        None => (None, name),
+    };
+    let mut found = store.find_cards(card, deck)?;
+    if found.len() > 1 {
+        return Err(Error::AmbiguousCard {
+            card: card.to_owned(),
+            decks: found.into_iter().map(|c| c.deck).collect(),
+        });
+    }
+    found.pop().ok_or_else(|| Error::UnknownCard {
+        card: card.to_owned(),
+        deck: deck.map(str::to_owned),
+    })
 }
 
 /// Opens the database, telling the learner where the copy went if it had to be upgraded.
@@ -537,13 +772,20 @@ fn open(config: &Config) -> Result<Store, Error> {
     Ok(store)
 }
 
-/// The store as line mode sees it: answers committed one by one, and the still-due check
-/// that keeps two sessions on one database from asking the same card twice.
-struct Journal<'a>(&'a mut Store);
+/// The store as a session's front end sees it: answers committed one by one, the still-due
+/// check that keeps two sessions on one database from asking the same card twice, undo,
+/// and marks.
+struct Journal<'a> {
+    store: &'a mut Store,
+    /// One per deck of the session, to fold a card's log again on undo.
+    schedulers: Vec<Box<dyn Scheduler>>,
+    /// For the time a card is suspended.
+    now: crate::cli::Clock,
+}
 
 impl term::Journal for Journal<'_> {
     fn record(&mut self, review: &session::Review) -> Result<(), StoreError> {
-        self.0.record(&NewReview {
+        self.store.record(&NewReview {
             handle: review.handle,
             reviewed_at: review.reviewed_at,
             rating: review.rating,
@@ -553,11 +795,101 @@ impl term::Journal for Journal<'_> {
             scheduler: review.scheduler,
             state: &review.state,
             previous: &review.previous,
+            cram: review.cram,
+            leech: review.leech.is_some(),
         })
     }
 
     fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError> {
-        self.0.still_due(handle, held)
+        self.store.still_due(handle, held)
+    }
+
+    fn undo(&mut self, undone: &session::UndoneReview) -> Result<(), StoreError> {
+        let Some(scheduler) = self.schedulers.get(undone.deck) else {
+            return Ok(());
+        };
+        self.store
+            .undo(undone.handle, undone.reviewed_at, scheduler.as_ref())
+            .map(|_| ())
+    }
+
+    fn mark(&mut self, marking: &session::Marking) -> Result<(), StoreError> {
+        match &marking.mark {
+            session::Mark::Suspend => self.store.suspend(marking.handle, self.now.now()),
+            session::Mark::Bury { until } => self.store.bury(marking.handle, *until),
+            session::Mark::Flag { flag, note } => {
+                self.store.set_flag(marking.handle, *flag, note.as_deref())
+            }
+        }
+    }
+}
+
+/// The full-screen commands beyond answering: each changes the session and the database
+/// together, as line mode's `:u`, `:s`, `:b` and `:f` do.
+impl term::tui::Actions for Journal<'_> {
+    fn undo(&mut self, session: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        match session.undo() {
+            Ok(session::Undo::Answer) => {
+                Ok(Outcome::Done("Answer taken back; answer again.".to_owned()))
+            }
+            Ok(session::Undo::Review(undone)) => {
+                term::Journal::undo(self, &undone)?;
+                Ok(Outcome::Done(format!(
+                    "Undone: your last answer to `{}` is deleted; it is asked again.",
+                    term::safe(undone.card.as_str())
+                )))
+            }
+            Err(_) => Ok(Outcome::Refused("Nothing to undo.".to_owned())),
+        }
+    }
+
+    fn suspend(&mut self, session: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        let deck = session.prompt().map(|p| p.deck_id.to_string());
+        self.mark_from(session.suspend(), |id| {
+            format!(
+                "Suspended `{id}`: it is not shown again until `factdrill card unsuspend {}/{id}`.",
+                deck.as_deref().unwrap_or("DECK")
+            )
+        })
+    }
+
+    fn bury(&mut self, session: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        self.mark_from(session.bury(), |id| {
+            format!("Buried `{id}` until tomorrow.")
+        })
+    }
+
+    fn flag(&mut self, session: &mut Session, _: jiff::Timestamp) -> Result<Outcome, Error> {
+        // The key toggles: a flagged card loses its flag, any other gets the red one (the
+        // colour `factdrill card flag` and line mode's `:f` give when none is named).
+        let flagged = session.prompt().and_then(|p| p.flag).is_some();
+        let flag = if flagged {
+            None
+        } else {
+            Some(crate::mark::Flag::Red)
+        };
+        self.mark_from(session.flag(flag, None), |id| {
+            if flagged {
+                format!("Flag removed from `{id}`.")
+            } else {
+                format!("Flagged `{id}` {}.", crate::mark::Flag::Red)
+            }
+        })
+    }
+}
+
+impl Journal<'_> {
+    /// Records a mark the session has put on the card on screen, and says what was done.
+    fn mark_from(
+        &mut self,
+        marking: Result<session::Marking, session::SessionError>,
+        say: impl FnOnce(&str) -> String,
+    ) -> Result<Outcome, Error> {
+        let Ok(marking) = marking else {
+            return Ok(Outcome::Refused("No card is on screen.".to_owned()));
+        };
+        term::Journal::mark(self, &marking)?;
+        Ok(Outcome::Done(say(&term::safe(marking.card.as_str()))))
     }
 }
 
@@ -597,12 +929,7 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
         now,
         tz: &config.tz,
     };
-    let mut saved = HashMap::new();
-    for known in store.known_decks()? {
-        if let Some(params) = store.parameters_for(&known.key)? {
-            saved.insert(known.key, params);
-        }
-    }
+    let saved = saved_by_deck(&store)?;
     let report = Report::collect(&store, &options, |deck| {
         deck_scheduler(deck, saved.get(&deck.key))
     })?;
@@ -621,6 +948,18 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
 
 /// The scheduler a deck's file asks for, to replay its log for statistics; the default
 /// scheduler when the file is gone or no longer valid (statistics never fail for that).
+/// The FSRS parameters `optimize --save` saved that apply to each known deck (its own, else
+/// the global set), by deck key.
+fn saved_by_deck(store: &Store) -> Result<HashMap<String, SavedParameters>, Error> {
+    let mut saved = HashMap::new();
+    for known in store.known_decks()? {
+        if let Some(params) = store.parameters_for(&known.key)? {
+            saved.insert(known.key, params);
+        }
+    }
+    Ok(saved)
+}
+
 fn deck_scheduler(
     deck: &crate::store::DeckInfo,
     saved: Option<&SavedParameters>,
@@ -636,4 +975,38 @@ fn deck_scheduler(
             .build()
             .expect("the default scheduler settings are valid")
     })
+}
+
+/// `report`: the charts of `stats` as an HTML page or one SVG image.
+fn report(args: &ReportArgs, config: &Config) -> Result<(), Error> {
+    use crate::report::Format;
+    let format = Format::of(&args.output).ok_or_else(|| Error::ReportFormat {
+        path: args.output.clone(),
+    })?;
+    let store = open(config)?;
+    if let Some(deck) = &args.deck
+        && !store.known_decks()?.iter().any(|d| &d.key == deck)
+    {
+        return Err(Error::UnknownDeck { deck: deck.clone() });
+    }
+    let options = crate::stats::Options {
+        deck: args.deck.as_deref(),
+        days: args.days,
+        now: config.clock.now(),
+        tz: &config.tz,
+    };
+    let saved = saved_by_deck(&store)?;
+    let report = Report::collect(&store, &options, |deck| {
+        deck_scheduler(deck, saved.get(&deck.key))
+    })?;
+    let text = match format {
+        Format::Html => crate::report::html(&report)?,
+        Format::Svg => crate::report::svg(&report)?,
+    };
+    term::write_output(Some(&args.output), &text)?;
+    term::note(&format!(
+        "{}: progress report written",
+        args.output.display()
+    ));
+    Ok(())
 }

@@ -84,6 +84,18 @@ pub enum Error {
     Store(#[from] StoreError),
 
     #[error(transparent)]
+    Anki(#[from] crate::store::anki::AnkiError),
+
+    #[error(
+        "{}: a report is written as HTML or SVG; give a file name ending in .html or .svg",
+        path.display()
+    )]
+    ReportFormat { path: PathBuf },
+
+    #[error(transparent)]
+    Draw(#[from] crate::report::DrawError),
+
+    #[error(transparent)]
     Fit(#[from] crate::schedule::optimize::FitError),
 
     #[error("terminal: {0}")]

@@ -16,8 +16,12 @@ pub const CSV_HEADER: &str = "card_id,review_time,rating";
 /// The JSON document's `format` value.
 pub const JSON_FORMAT: &str = "factdrill-reviews";
 
-/// One CSV line (with its newline).
+/// One CSV line (with its newline); empty for a cram review, which the CSV format (read by
+/// schedulers and optimizers) has no place for.
 pub fn csv_row(r: &ExportedReview) -> String {
+    if r.cram {
+        return String::new();
+    }
     format!(
         "{},{},{}\n",
         r.card_id,
@@ -49,6 +53,7 @@ pub fn json_row(r: &ExportedReview) -> String {
         "verdict": r.verdict,
         "response_ms": r.response_ms,
         "scheduler": r.scheduler,
+        "mode": if r.cram { "cram" } else { "normal" },
     })
     .to_string()
 }
@@ -77,6 +82,8 @@ struct JsonReview {
     #[serde(default)]
     response_ms: u64,
     scheduler: Option<String>,
+    /// `normal` (the default) or `cram`.
+    mode: Option<String>,
 }
 
 const VERDICTS: [&str; 4] = ["correct", "close", "partial", "wrong"];
@@ -155,6 +162,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
                 verdict: verdict_of(rating).to_owned(),
                 response_ms: 0,
                 scheduler: "import".to_owned(),
+                cram: false,
             }),
             (None, _, _) => problems.push(problem(
                 n,
@@ -237,6 +245,17 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
                 problems.push(problem(n, format!("{what}: {reason}")));
             }
         }
+        let cram = match r.mode.as_deref() {
+            None | Some("normal") => false,
+            Some("cram") => true,
+            Some(other) => {
+                problems.push(problem(
+                    n,
+                    format!("mode `{other}` is not `normal` or `cram`"),
+                ));
+                continue;
+            }
+        };
         reviews.push(ImportedReview {
             card: CardRef::Key {
                 deck_name: r.deck_name.unwrap_or_else(|| r.deck.clone()),
@@ -252,6 +271,7 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
             verdict,
             response_ms: r.response_ms,
             scheduler: r.scheduler.unwrap_or_else(|| "import".to_owned()),
+            cram,
         });
     }
     if problems.is_empty() {
@@ -320,6 +340,7 @@ mod tests {
             verdict: "close".into(),
             response_ms: 4200,
             scheduler: "fsrs-6".into(),
+            cram: true,
         };
         let text = format!("{}{}{JSON_END}", json_start(), json_row(&review));
         let rows = parse(&text).unwrap();
@@ -340,8 +361,14 @@ mod tests {
                 verdict: "close".into(),
                 response_ms: 4200,
                 scheduler: "fsrs-6".into(),
+                cram: true,
             }]
         );
-        assert_eq!(csv_row(&review), "3,1700000000123,2\n");
+        assert_eq!(csv_row(&review), "", "the CSV format has no place for cram");
+        let normal = ExportedReview {
+            cram: false,
+            ..review
+        };
+        assert_eq!(csv_row(&normal), "3,1700000000123,2\n");
     }
 }

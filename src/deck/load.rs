@@ -24,6 +24,7 @@ const DECK_FIELDS: &[&str] = &[
     "maximum_interval",
     "fuzz",
     "strict",
+    "leech_threshold",
     "cards",
     "parameters",
 ];
@@ -93,6 +94,7 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
     let description = fields.text("description", problems).map(|(t, _)| t);
     let new_per_day = fields.count("new_per_day", problems).map(|(n, _)| n);
     let reviews_per_day = fields.count("reviews_per_day", problems).map(|(n, _)| n);
+    let leech_threshold = fields.count("leech_threshold", problems).map(|(n, _)| n);
     let scheduling = read_scheduling(&fields, problems);
     let strict = match fields.get("strict") {
         None => false,
@@ -119,6 +121,7 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         fixed_parameters: fields
             .get("parameters")
             .is_some_and(|n| n.value != Value::Null),
+        leech_threshold,
         scheduling,
         cards: cards?,
         path: std::path::PathBuf::new(),

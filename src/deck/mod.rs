@@ -143,6 +143,19 @@ pub struct Card {
     pub line: u32,
 }
 
+impl Card {
+    /// The key its siblings share: cards of one fact are not shown on the same day. A
+    /// generated card carries its fact's identity in `generated:` (the key up to its first
+    /// `.`: `head-586a9d77a2` for `head-586a9d77a2.recall-person`), so every question about
+    /// that fact shares it; a card without `generated:` is its own only sibling (its id).
+    pub fn sibling(&self) -> &str {
+        match &self.generated {
+            Some(origin) => origin.key.split('.').next().unwrap_or(&origin.key),
+            None => self.id.as_str(),
+        }
+    }
+}
+
 /// Where a generated card came from (the card field `generated: KEY HASH`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
@@ -164,6 +177,9 @@ pub struct Deck {
     pub reviews_per_day: Option<u32>,
     /// Grade answers strictly: exact after normalisation, no typos or variants.
     pub strict: bool,
+    /// Lapses that make a card a leech (tagged and suspended); `None` uses the default (8),
+    /// 0 turns leeches off.
+    pub leech_threshold: Option<u32>,
     /// How this deck's cards are scheduled (algorithm, retention, steps, ...).
     pub scheduling: SchedulerConfig,
     /// The file gives FSRS `parameters`: parameters saved by `factdrill optimize` do not

@@ -55,7 +55,8 @@ fn location(ix: &Index<'_>, k: &str, l: &Location) -> Question {
     let prompt = if is_address(&l.place) {
         format!("Which of these was the address of {}?", ix.np(&l.subject))
     } else {
-        format!("In which of these places was {}?", ix.np(&l.subject))
+        let np = ix.np(&l.subject);
+        format!("In which of these places {} {np}?", phrase::be(&np))
     };
     (prompt, l.place.clone(), wrong)
 }
@@ -71,7 +72,7 @@ fn date(ix: &Index<'_>, k: &str, fact: &Fact, d: &Dated) -> Option<Question> {
     }
     let subject = d.subject.as_deref().map(|s| ix.np(s));
     let event = phrase::event(&d.event, d.subject.as_deref());
-    let tail = event.question(subject.as_deref().unwrap_or(""));
+    let tail = event.question(subject.as_deref().unwrap_or(""))?;
     let true_years = super::year::years_of(ix, d);
     let wrong = distractors::near_years(ix, k, date.start.year, &true_years, 3);
     Some((

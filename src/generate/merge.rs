@@ -3,12 +3,15 @@
 //!
 //! - A card marked `generated: KEY HASH` whose content still has that hash is untouched: it is
 //!   replaced by what the generator writes now for KEY, under the same id (or dropped when the
-//!   generator no longer asks that question, e.g. its fact was removed).
+//!   generator no longer asks that question, e.g. its fact was removed). The same holds for a
+//!   card whose content without its explanation has that hash: a person (or `--adopt`) gave it
+//!   an explanation the generator did not write; the card is refreshed and keeps it.
 //! - A marked card whose content no longer has its hash was edited by a person: it is kept as
 //!   it is, and the generator's card for its KEY is left out.
 //! - A card without the mark is hand-written and kept. If it asks the same question as a
 //!   generated card (`same_question`), that generated card is left out; with `adopt`, the
-//!   generated card replaces it instead and takes its id, so its history carries over.
+//!   generated card replaces it instead and takes its id (so its history carries over) and
+//!   its explanation, if it has one.
 //! - Generated cards for questions the deck does not have yet are added at the end.
 
 use std::collections::{HashMap, HashSet};
@@ -55,11 +58,19 @@ pub fn merge(existing: &[Card], fresh: Vec<Card>, adopt: bool) -> (Vec<Card>, Me
     }
     let mut out: Vec<Card> = Vec::with_capacity(existing.len() + fresh.len());
     for card in existing {
+        let own_explanation = card.generated.as_ref().is_some_and(|origin| {
+            card.explanation.is_some()
+                && content_hash(card) != origin.hash
+                && content_hash(&without_explanation(card)) == origin.hash
+        });
         match &card.generated {
-            Some(origin) if content_hash(card) == origin.hash => {
+            Some(origin) if own_explanation || content_hash(card) == origin.hash => {
                 if let Some(&i) = by_key.get(&origin.key) {
                     let mut new = fresh[i].clone();
                     new.id = card.id.clone();
+                    if own_explanation {
+                        new = with_explanation(new, card.explanation.clone());
+                    }
                     out.push(new);
                     report.refreshed += 1;
                 } else {
@@ -79,6 +90,9 @@ pub fn merge(existing: &[Card], fresh: Vec<Card>, adopt: bool) -> (Vec<Card>, Me
                             .adopted
                             .push((card.id.to_string(), new.id.to_string()));
                         new.id = card.id.clone();
+                        if card.explanation.is_some() {
+                            new = with_explanation(new, card.explanation.clone());
+                        }
                         out.push(new);
                     } else {
                         out.push(card.clone());
@@ -99,6 +113,24 @@ pub fn merge(existing: &[Card], fresh: Vec<Card>, adopt: bool) -> (Vec<Card>, Me
         }
     }
     (out, report)
+}
+
+fn without_explanation(card: &Card) -> Card {
+    Card {
+        explanation: None,
+        ..card.clone()
+    }
+}
+
+/// A generated card with a person's explanation in place of the generator's: its hash is of
+/// the rest, so the next merge still knows it as untouched (and keeps the explanation).
+fn with_explanation(mut card: Card, explanation: Option<String>) -> Card {
+    card.explanation = explanation;
+    let hash = content_hash(&without_explanation(&card));
+    if let Some(origin) = &mut card.generated {
+        origin.hash = hash;
+    }
+    card
 }
 
 /// The unclaimed generated card that asks the same question as hand-written `card`, if any:

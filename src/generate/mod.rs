@@ -11,6 +11,7 @@ mod choice;
 mod cloze;
 pub mod command;
 mod distractors;
+mod grammar;
 mod merge;
 mod ordering;
 mod phrase;
@@ -39,6 +40,11 @@ pub struct Options {
 /// Generates the cards for a facts file, in fact order (ordering cards last). Each card's id is
 /// its key and carries `generated: KEY HASH`.
 pub fn generate(facts: &Facts, options: &Options) -> Vec<Card> {
+    finish(unchecked(facts, *options))
+}
+
+/// The cards the kinds make, before the quality gates of `finish`.
+fn unchecked(facts: &Facts, options: Options) -> Vec<Card> {
     let ix = Index::new(facts, options.seed);
     let mut cards = Vec::new();
     for (id, fact) in &ix.facts {
@@ -49,7 +55,7 @@ pub fn generate(facts: &Facts, options: &Options) -> Vec<Card> {
         cards.extend(cloze::cards(&ix, id, fact));
     }
     cards.extend(ordering::cards(&ix));
-    finish(cards)
+    cards
 }
 
 /// The deck id and name for a facts file: the topic (or, without one, `fallback`, e.g. the
@@ -100,7 +106,7 @@ pub fn content_hash(card: &Card) -> String {
 }
 
 /// The quality gates every generated deck passes: unique keys; no prompt that gives away its
-/// answer; one card per prompt (a repeated prompt keeps the smallest key and accepts every
+/// answer; English that passes the grammar gates (`grammar.rs`); one card per prompt (a repeated prompt keeps the smallest key and accepts every
 /// answer the others had, so no question is ambiguous); clean `accept` lists; and the
 /// `generated` mark with the content hash.
 fn finish(cards: Vec<Card>) -> Vec<Card> {
@@ -109,7 +115,48 @@ fn finish(cards: Vec<Card>) -> Vec<Card> {
         .into_iter()
         .filter(|c| seen.insert(c.id.clone()))
         .filter(|c| !gives_away(c))
+        .filter(|c| grammar::problems(c).is_empty())
         .collect();
+    // Statements are compared by what is true, which the seed does not change: two cards
+    // stating the same truth (two facts saying one thing) keep the smaller key. A false
+    // statement (its wrong element seeded) that says what another card says would make one
+    // of them vanish for some seeds only: it is stated true instead. So the seed never
+    // changes which cards exist.
+    let truth = |c: &Card| {
+        fold(
+            c.explanation
+                .as_deref()
+                .and_then(|e| e.strip_prefix("False: "))
+                .filter(|_| c.answer == "false")
+                .unwrap_or(&c.prompt),
+        )
+    };
+    let mut smallest: HashMap<String, Id> = HashMap::new();
+    for c in cards.iter().filter(|c| c.kind == Kind::TrueFalse) {
+        let slot = smallest.entry(truth(c)).or_insert_with(|| c.id.clone());
+        if c.id < *slot {
+            *slot = c.id.clone();
+        }
+    }
+    cards.retain(|c| c.kind != Kind::TrueFalse || smallest.get(&truth(c)) == Some(&c.id));
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for c in &cards {
+        *counts.entry(fold(&c.prompt)).or_default() += 1;
+    }
+    for c in &mut cards {
+        if c.kind == Kind::TrueFalse
+            && c.answer == "false"
+            && counts.get(&fold(&c.prompt)).is_some_and(|n| *n > 1)
+            && let Some(truth) = c
+                .explanation
+                .as_deref()
+                .and_then(|e| e.strip_prefix("False: "))
+        {
+            c.prompt = truth.to_owned();
+            "true".clone_into(&mut c.answer);
+            c.explanation = None;
+        }
+    }
     let mut by_prompt: HashMap<String, usize> = HashMap::new();
     let mut drop = vec![false; cards.len()];
     for i in 0..cards.len() {

@@ -1,19 +1,33 @@
 //! `ordering` cards: three to five dated events to put in chronological order. Only events
-//! with one certain date (a year, month or day; no spans) take part, and the events of a card
-//! have distinct dates that can be told apart (two events in the same year only when both
-//! give months that differ). Events are taken in date order and cut into groups of three to
-//! five, as even as they can be. A card's key comes from the set of its facts' ids,
-//! so it changes only when its set of events does.
+//! with one certain date (a year, month or day; no spans) take part.
+//!
+//! Which events share a card must not depend on the other facts, or adding one dated fact
+//! would regroup every card (and a card's id is the set of its facts' ids). So the groups are
+//! the leaves of a binary trie over a hash of each fact's id: all events start in one node;
+//! a node of more than five events splits by the next bit of the hash. Adding an event
+//! changes only the leaf it falls into (which may split); every other group, and its id,
+//! stays as it was. Within a leaf, events are sorted by date and one that cannot be told
+//! apart from the one before it (the same year, without months that differ) is left out; a
+//! leaf of three to five events is a card.
 
 use super::phrase::{self, capitalize};
 use super::{Index, card};
 use crate::deck::{Card, Kind};
 use crate::facts::{Body, Point, fold};
 
-const GROUP: usize = 4;
+const MAX: usize = 5;
+const MIN: usize = 3;
+
+/// An event to order: its date, fact id, the statement and the hash that places it.
+struct Event<'a> {
+    date: Point,
+    id: &'a str,
+    text: String,
+    hash: u64,
+}
 
 pub fn cards(ix: &Index<'_>) -> Vec<Card> {
-    let mut events: Vec<(Point, &str, String)> = ix
+    let events: Vec<Event<'_>> = ix
         .facts
         .iter()
         .filter_map(|(id, fact)| {
@@ -28,57 +42,77 @@ pub fn cards(ix: &Index<'_>) -> Vec<Card> {
             }
             let subject = d.subject.as_deref().map(|s| ix.np(s));
             let said = phrase::event(&d.event, d.subject.as_deref())
-                .statement(subject.as_deref().unwrap_or(""));
-            Some((date.start, id.as_str(), capitalize(&said)))
+                .statement(subject.as_deref().unwrap_or(""))?;
+            let digest = blake3::hash(id.as_bytes());
+            let hash = u64::from_le_bytes(digest.as_bytes()[..8].try_into().unwrap_or([0; 8]));
+            Some(Event {
+                date: date.start,
+                id: id.as_str(),
+                text: capitalize(&said),
+                hash,
+            })
         })
         .collect();
-    events.sort_by(|a, b| (a.0.year, a.0.month, a.1).cmp(&(b.0.year, b.0.month, b.1)));
-    // Keep each event only if it can be told apart from the one before it.
-    let mut kept: Vec<(Point, &str, String)> = Vec::new();
+    let mut leaves = Vec::new();
+    trie(events, 0, &mut leaves);
+    leaves.into_iter().filter_map(group).collect()
+}
+
+/// The leaves of the trie below a node of `events` at depth `bit`.
+fn trie<'a>(events: Vec<Event<'a>>, bit: u32, leaves: &mut Vec<Vec<Event<'a>>>) {
+    if events.len() <= MAX || bit >= 64 {
+        leaves.push(events);
+        return;
+    }
+    let (zero, one): (Vec<Event<'a>>, Vec<Event<'a>>) =
+        events.into_iter().partition(|e| e.hash >> bit & 1 == 0);
+    trie(zero, bit + 1, leaves);
+    trie(one, bit + 1, leaves);
+}
+
+/// A leaf's card: its events in date order, each one distinguishable from the one before.
+fn group(mut events: Vec<Event<'_>>) -> Option<Card> {
+    events.sort_by(|a, b| {
+        (a.date.year, a.date.month, a.date.day, a.id).cmp(&(
+            b.date.year,
+            b.date.month,
+            b.date.day,
+            b.id,
+        ))
+    });
+    let mut kept: Vec<Event<'_>> = Vec::new();
     let mut texts = std::collections::HashSet::new();
     for e in events {
         let distinct = kept.last().is_none_or(|last| {
-            last.0.year < e.0.year
-                || matches!((last.0.month, e.0.month), (Some(a), Some(b)) if a < b)
+            last.date.year < e.date.year
+                || matches!((last.date.month, e.date.month), (Some(a), Some(b)) if a < b)
         });
-        if distinct && texts.insert(fold(&e.2)) {
+        if distinct && texts.insert(fold(&e.text)) {
             kept.push(e);
         }
     }
-    // Groups of three to five: (n + 2) / 4 groups, sizes differing by at most one.
-    let n = kept.len();
-    let count = (n + 2) / GROUP;
-    let mut groups: Vec<&[(Point, &str, String)]> = Vec::new();
-    let mut start = 0;
-    for i in 0..count {
-        let size = n / count + usize::from(i < n % count);
-        groups.push(&kept[start..start + size]);
-        start += size;
+    kept.truncate(MAX);
+    if kept.len() < MIN {
+        return None;
     }
-    groups
-        .into_iter()
-        .filter(|g| (3..=5).contains(&g.len()))
-        .map(|g| {
-            let mut ids: Vec<&str> = g.iter().map(|e| e.1).collect();
-            ids.sort_unstable();
-            let mut h = blake3::Hasher::new();
-            for id in &ids {
-                h.update(id.as_bytes());
-                h.update(b"\x1f");
-            }
-            let key = format!("ordering-{}", &h.finalize().to_hex()[..10]);
-            let (first, last) = (g[0].0.year, g[g.len() - 1].0.year);
-            let mut c = card(
-                &key,
-                Kind::Ordering,
-                format!("Put these events in the order they happened, earliest first ({first} to {last})."),
-                String::new(),
-                None,
-            );
-            c.choices = g.iter().map(|e| e.2.clone()).collect();
-            c.answer = c.choices.join(" → ");
-            c.tags = vec!["ordering".to_owned()];
-            c
-        })
-        .collect()
+    let mut ids: Vec<&str> = kept.iter().map(|e| e.id).collect();
+    ids.sort_unstable();
+    let mut h = blake3::Hasher::new();
+    for id in &ids {
+        h.update(id.as_bytes());
+        h.update(b"\x1f");
+    }
+    let key = format!("ordering-{}", &h.finalize().to_hex()[..10]);
+    let (first, last) = (kept[0].date.year, kept[kept.len() - 1].date.year);
+    let mut c = card(
+        &key,
+        Kind::Ordering,
+        format!("Put these events in the order they happened, earliest first ({first} to {last})."),
+        String::new(),
+        None,
+    );
+    c.choices = kept.into_iter().map(|e| e.text).collect();
+    c.answer = c.choices.join(" → ");
+    c.tags = vec!["ordering".to_owned()];
+    Some(c)
 }

@@ -45,6 +45,19 @@ pub fn takes_the<'a>(name: &str, sentences: impl IntoIterator<Item = &'a str>) -
         return with >= without && with > 0;
     }
     let words: Vec<&str> = name.split_whitespace().collect();
+    // "Victor Serge's memoir" takes the article its possessor takes: none for a name of
+    // capitalised words, "the" for "the OMS's training school".
+    if let Some(at) = words[..words.len().saturating_sub(1)]
+        .iter()
+        .position(|w| w.ends_with("'s") || w.ends_with("\u{2019}s"))
+    {
+        let owner = words[..=at].join(" ");
+        let owner = owner
+            .trim_end_matches("'s")
+            .trim_end_matches("\u{2019}s")
+            .to_owned();
+        return takes_the(&owner, []);
+    }
     let acronym = |w: &&str| w.chars().filter(char::is_ascii_uppercase).count() >= 2;
     let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
     words.iter().any(acronym) || !words.iter().all(capitalised)
@@ -184,8 +197,13 @@ pub enum Event {
     Copula(String),
     /// "raided ARCOS in London": past tense; `base` is the form after "did".
     Active { past: String, base: String },
-    /// "direction of the OMS transferred to the GRU": a whole clause with its own subject.
-    Clause(String),
+    /// A whole clause with its own subject, read as that subject and a verb phrase:
+    /// "direction of the OMS transferred to the GRU" is "direction of the OMS" +
+    /// `Passive("transferred to the GRU")`. Its subject is not the fact's, so no "Who ...?".
+    Split { subject: String, event: Box<Event> },
+    /// Words in which no verb can be found ("Victor Serge's memoir in French"): nothing is
+    /// said or asked with them.
+    Unreadable(String),
 }
 
 const PREPOSITIONS: &[&str] = &[
@@ -206,7 +224,6 @@ const PREPOSITIONS: &[&str] = &[
     "during",
     "posthumously",
 ];
-
 /// Verbs that take no object: "arrived in", "worked for" are active, not passive.
 const INTRANSITIVE: &[&str] = &[
     "arrived",
@@ -359,18 +376,30 @@ fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
+/// Words before a noun: a verb never follows one directly ("the united front").
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those", "of", "by",
+    "with", "to", "and", "or",
+];
+
+/// Whether a word can be the finite past-tense verb of a clause: an irregular past or
+/// participle from the tables, or a lower-case word in "-ed" ("need", "seed" are not).
+fn is_past(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    if w.is_empty() || !w.chars().next().is_some_and(char::is_lowercase) {
+        return false;
+    }
+    IRREGULAR.iter().any(|(p, _)| *p == w)
+        || PARTICIPLES.contains(&w)
+        || (w.len() > 3 && w.ends_with("ed") && !w.ends_with("eed"))
+}
+
 /// Reads an event's shape. `subject` is the fact's subject; an event that names its own
-/// subject (or starts with a capital or "the") is a whole clause.
+/// subject (or has none, or starts with a capital or "the") is a whole clause, split at its
+/// first past-tense verb into its own subject and a verb phrase.
 pub fn event(text: &str, subject: Option<&str>) -> Event {
     let text = text.trim();
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let first = words.first().copied().unwrap_or("");
-    let second = words
-        .get(1)
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
-    if matches!(first, "a" | "an") {
-        return Event::Copula(text.to_owned());
-    }
+    let first = text.split_whitespace().next().unwrap_or("");
     let names_subject = subject.is_some_and(|s| {
         let s = fold(s);
         !s.is_empty() && format!(" {} ", fold(text)).contains(&format!(" {s} "))
@@ -380,70 +409,156 @@ pub fn event(text: &str, subject: Option<&str>) -> Event {
         || first == "the"
         || first.chars().next().is_some_and(char::is_uppercase)
     {
-        return Event::Clause(text.to_owned());
+        return split(text);
+    }
+    verb_phrase(text).unwrap_or_else(|| split(text))
+}
+
+/// A verb phrase whose subject is given elsewhere: "a member of ...", "founded at ...",
+/// "raided ARCOS in London". `None` when the first word is not a verb in the past tense.
+fn verb_phrase(text: &str) -> Option<Event> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let first = *words.first()?;
+    let second = words
+        .get(1)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+    if matches!(first, "a" | "an") {
+        return Some(Event::Copula(text.to_owned()));
+    }
+    if matches!(first, "was" | "were") && words.len() > 1 {
+        return Some(Event::Copula(words[1..].join(" ")));
     }
     let lower = first.to_lowercase();
     let object_free = second.is_none_or(|w| PREPOSITIONS.contains(&w));
     let participle = PARTICIPLES.contains(&lower.as_str())
         || (lower.ends_with("ed") && !INTRANSITIVE.contains(&lower.as_str()));
     if participle && object_free {
-        return Event::Passive(text.to_owned());
+        return Some(Event::Passive(text.to_owned()));
     }
-    match base_form(first) {
-        Some(base) => {
-            let mut rest: Vec<String> = words[1..].iter().map(|w| (*w).to_owned()).collect();
-            // "arrived in X and stayed ..." -> "arrive in X and stay ...".
-            for i in 1..rest.len() {
-                if rest[i - 1] == "and"
-                    && rest[i].chars().next().is_some_and(char::is_lowercase)
-                    && rest[i].ends_with("ed")
-                    && let Some(b) = base_form(&rest[i])
-                {
-                    rest[i] = b;
-                }
-            }
-            let base = std::iter::once(base)
-                .chain(rest)
-                .collect::<Vec<_>>()
-                .join(" ");
-            Event::Active {
-                past: text.to_owned(),
-                base,
-            }
+    let base = base_form(first)?;
+    let mut rest: Vec<String> = words[1..].iter().map(|w| (*w).to_owned()).collect();
+    // "arrived in X and stayed ..." -> "arrive in X and stay ...".
+    for i in 1..rest.len() {
+        if rest[i - 1] == "and"
+            && rest[i].chars().next().is_some_and(char::is_lowercase)
+            && rest[i].ends_with("ed")
+            && let Some(b) = base_form(&rest[i])
+        {
+            rest[i] = b;
         }
-        None => Event::Clause(text.to_owned()),
     }
+    let base = std::iter::once(base)
+        .chain(rest)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Event::Active {
+        past: text.to_owned(),
+        base,
+    })
+}
+
+/// A clause split at its first past-tense verb that does not follow a determiner or a comma:
+/// "the Noulens Affair over OMS spy Jakob Rudnik | undermined the OMS's stance".
+fn split(text: &str) -> Event {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for i in 1..words.len() {
+        let before = words[i - 1];
+        if !is_past(words[i])
+            || before.ends_with([',', ';', ':'])
+            || DETERMINERS.contains(&before.to_lowercase().as_str())
+        {
+            continue;
+        }
+        if let Some(inner) = verb_phrase(&words[i..].join(" ")) {
+            let own = words[..i].join(" ");
+            let own = match words[0] {
+                "The" | "A" | "An" => lower_first(&own),
+                _ => own,
+            };
+            return Event::Split {
+                subject: own,
+                event: Box::new(inner),
+            };
+        }
+    }
+    Event::Unreadable(text.to_owned())
 }
 
 impl Event {
     /// A statement: "the OMS was founded at ...", "Scotland Yard raided ARCOS in London".
-    pub fn statement(&self, subject: &str) -> String {
+    pub fn statement(&self, subject: &str) -> Option<String> {
         match self {
-            Event::Passive(t) | Event::Copula(t) => format!("{subject} was {t}"),
-            Event::Active { past, .. } => format!("{subject} {past}"),
-            Event::Clause(t) => t.clone(),
+            Event::Passive(t) | Event::Copula(t) => Some(format!("{subject} {} {t}", be(subject))),
+            Event::Active { past, .. } => Some(format!("{subject} {past}")),
+            Event::Split { subject, event } => event.statement(subject),
+            Event::Unreadable(_) => None,
         }
     }
 
     /// The question's tail after "In what year" / "During which years":
-    /// "was the OMS founded at ...", "did Scotland Yard raid ARCOS in London", or for a clause
-    /// "did this happen: direction of the OMS transferred ...".
-    pub fn question(&self, subject: &str) -> String {
+    /// "was the OMS founded at ...", "did Scotland Yard raid ARCOS in London".
+    pub fn question(&self, subject: &str) -> Option<String> {
         match self {
-            Event::Passive(t) | Event::Copula(t) => format!("was {subject} {t}"),
-            Event::Active { base, .. } => format!("did {subject} {base}"),
-            Event::Clause(t) => format!("did this happen: {t}"),
+            Event::Passive(t) | Event::Copula(t) => Some(format!("{} {subject} {t}", be(subject))),
+            Event::Active { base, .. } => Some(format!("did {subject} {base}")),
+            Event::Split { subject, event } => event.question(subject),
+            Event::Unreadable(_) => None,
         }
     }
 
-    /// The predicate for "Who ... ?": "raided ARCOS in London", "was purged".
+    /// The predicate for "Who ... ?": "raided ARCOS in London", "was purged". Only for events
+    /// whose subject is the fact's.
     pub fn predicate(&self) -> Option<String> {
         match self {
             Event::Passive(t) | Event::Copula(t) => Some(format!("was {t}")),
             Event::Active { past, .. } => Some(past.clone()),
-            Event::Clause(_) => None,
+            Event::Split { .. } | Event::Unreadable(_) => None,
         }
     }
+}
+
+/// Nouns that take a plural verb in any form: "the headquarters were", "the police were".
+const PLURAL_NOUNS: &[&str] = &[
+    "headquarters",
+    "police",
+    "forces",
+    "troops",
+    "people",
+    "authorities",
+    "services",
+    "communications",
+    "archives",
+    "premises",
+    "quarters",
+    "arms",
+    "offices",
+    "members",
+    "agents",
+    "leaders",
+];
+
+/// Whether a noun phrase is plural, from its last word: one of `PLURAL_NOUNS`, or a
+/// lower-case word in "-s" that is not "-ss", "-us", "-is" or "-ics" ("radio
+/// communications", "two agents"). Proper names ("ARCOS", "United States") are singular.
+pub fn is_plural(np: &str) -> bool {
+    let Some(last) = np.split_whitespace().last() else {
+        return false;
+    };
+    let word = last.trim_matches(|c: char| !c.is_alphanumeric());
+    let lower = word.to_lowercase();
+    if PLURAL_NOUNS.contains(&lower.as_str()) {
+        return true;
+    }
+    word.chars().next().is_some_and(char::is_lowercase)
+        && !last.ends_with(['\'', '\u{2019}'])
+        && lower.len() > 3
+        && lower.ends_with('s')
+        && !["ss", "us", "is", "ics"].iter().any(|e| lower.ends_with(e))
+}
+
+/// The past of "to be" that agrees with a noun phrase: "was", or "were" for a plural.
+pub fn be(np: &str) -> &'static str {
+    if is_plural(np) { "were" } else { "was" }
 }
 
 #[cfg(test)]
@@ -478,8 +593,10 @@ mod tests {
     #[track_caller]
     fn question(event_text: &str, subject: &str, expected: &str) {
         assert_eq!(
-            event(event_text, Some(subject)).question(subject),
-            expected,
+            event(event_text, Some(subject))
+                .question(subject)
+                .as_deref(),
+            Some(expected),
             "{event_text}"
         );
     }
@@ -515,10 +632,73 @@ mod tests {
             "did the OMS move increasingly toward intelligence operations",
         );
         question(
+            "sent to Germany",
+            "the OMS group",
+            "was the OMS group sent to Germany",
+        );
+        question(
+            "raided the office",
+            "the police",
+            "did the police raid the office",
+        );
+        question("disbanded", "the forces", "were the forces disbanded");
+    }
+
+    #[test]
+    fn clauses_are_split_at_their_verb() {
+        question(
             "direction of the OMS transferred to the GRU",
             "the OMS",
-            "did this happen: direction of the OMS transferred to the GRU",
+            "was direction of the OMS transferred to the GRU",
         );
+        question(
+            "Victor Serge's memoir published posthumously in French",
+            "Victor Serge",
+            "was Victor Serge's memoir published posthumously in French",
+        );
+        question(
+            "the Noulens Affair over OMS spy Jakob Rudnik undermined the OMS's stance",
+            "the Noulens Affair",
+            "did the Noulens Affair over OMS spy Jakob Rudnik undermine the OMS's stance",
+        );
+        assert_eq!(
+            event("The OMS group was sent to Germany", None).statement("x"),
+            Some("the OMS group was sent to Germany".to_owned())
+        );
+        // No verb: nothing is said or asked.
+        let e = event("Victor Serge's memoir in French", Some("Victor Serge"));
+        assert_eq!(e.question("Victor Serge"), None);
+        assert_eq!(e.statement("Victor Serge"), None);
+        // A clause's own subject is not the fact's: no "Who ...?".
+        assert_eq!(
+            event("direction of the OMS transferred to the GRU", Some("OMS")).predicate(),
+            None
+        );
+    }
+
+    #[test]
+    fn plurals_take_were() {
+        for np in [
+            "the OMS international headquarters",
+            "the Chinese police",
+            "radio communications",
+        ] {
+            assert!(is_plural(np), "{np}");
+            assert_eq!(be(np), "were");
+        }
+        for np in [
+            "ARCOS",
+            "the United States",
+            "the courier section",
+            "Hotel Lux",
+            "the address",
+            "the Soviet military attache's office",
+            "the crisis",
+            "the status",
+            "politics",
+        ] {
+            assert!(!is_plural(np), "{np}");
+        }
     }
 
     #[test]
@@ -534,6 +714,8 @@ mod tests {
         assert!(takes_the("GRU", []), "acronyms take the by default");
         assert!(takes_the("courier section", []));
         assert!(!takes_the("Hotel Lux", []));
+        assert!(!takes_the("Victor Serge's memoir", []));
+        assert!(takes_the("OMS's training school", []));
         assert_eq!(
             noun_phrase("Radio communications", s),
             "radio communications"

@@ -231,7 +231,8 @@ fn location(ix: &Index<'_>, id: &str, fact: &Fact, l: &Location) -> Card {
     let prompt = if address {
         format!("What was the address of {}?", ix.np(&l.subject))
     } else {
-        format!("Where was {}?", ix.np(&l.subject))
+        let np = ix.np(&l.subject);
+        format!("Where {} {np}?", phrase::be(&np))
     };
     let mut c = card(
         &key(id, "recall-place"),
@@ -278,7 +279,10 @@ fn alias(ix: &Index<'_>, id: &str, fact: &Fact, a: &Alias) -> Vec<Card> {
     let mut forward = card(
         &key(id, "recall-alias"),
         Kind::Recall,
-        format!("By what other name was {name_np} known?"),
+        format!(
+            "By what other name {} {name_np} known?",
+            phrase::be(&name_np)
+        ),
         first.clone(),
         Some(fact),
     );

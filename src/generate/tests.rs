@@ -83,7 +83,7 @@ fn ids_survive_rewording_reordering_and_new_facts() {
     let mut reworded = base.clone();
     for fact in &mut reworded.facts {
         if let Some(source) = &mut fact.source {
-            source.sentence = source.sentence.replace("OMS", "O.M.S.");
+            source.sentence = source.sentence.replace("OMS", "Comintern OMS");
         }
         if let Body::Head(h) = &mut fact.body
             && h.region.as_deref() == Some("Austria")
@@ -125,6 +125,45 @@ fn ids_survive_rewording_reordering_and_new_facts() {
     for key in &before {
         assert!(grown.contains(key), "{key} was lost");
     }
+}
+
+fn ordering_keys(facts: &Facts) -> HashSet<String> {
+    make(facts)
+        .into_iter()
+        .filter(|c| c.kind == Kind::Ordering)
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+#[test]
+fn adding_a_dated_fact_changes_at_most_the_one_ordering_card_it_joins() {
+    let base = oms();
+    let before = ordering_keys(&base);
+    for k in 0..24 {
+        let mut more = base.clone();
+        more.facts.extend(
+            facts(&format!(
+                "facts:\n- {{kind: date, subject: Club {k}, event: founded in Paris, when: {}}}\n",
+                1880 + 3 * k
+            ))
+            .facts,
+        );
+        let after = ordering_keys(&more);
+        let lost: Vec<&String> = before.difference(&after).collect();
+        assert!(lost.len() <= 1, "fact {k}: {lost:?}");
+    }
+    // Three at once: at most three groups change.
+    let mut more = base.clone();
+    for k in 0..3 {
+        more.facts.extend(
+            facts(&format!(
+                "facts:\n- {{kind: date, subject: Guild {k}, event: disbanded, when: {}}}\n",
+                1901 + k
+            ))
+            .facts,
+        );
+    }
+    assert!(before.difference(&ordering_keys(&more)).count() <= 3);
 }
 
 #[test]
@@ -198,8 +237,52 @@ fn templates_read_as_english() {
         "Who was also known as Moskvin?",
         "What was the address of the OMS international headquarters?",
         "In the Netherlands, the head was ___.",
+        "In 1931, who arrived in Shanghai, where OMS agents Agnes Smedley and Ruth Werner supported him?",
+        "In what year was Victor Serge's memoir published posthumously in French?",
+        "In what year was direction of the OMS transferred to the GRU and the OGPU?",
+        "In what year did the Noulens Affair over OMS spy Jakob Rudnik undermine the OMS's stance?",
+        "Where were the OMS international headquarters?",
+        "Where was the additional OMS training?",
+        "The OMS was founded at the Third Congress of the Comintern in July ___.",
+        "Other sources call the OMS training school the ___.",
+        "The OMS international headquarters' address was ___ in the offices of Führer Verlag.",
     ] {
         by_prompt(&cards, prompt);
+    }
+}
+
+/// The kinds make no card the grammar gates would drop: the filter in `finish` is a safety net
+/// for arbitrary facts, never what keeps the shipped deck clean.
+#[test]
+fn every_card_the_kinds_make_from_the_oms_facts_passes_the_grammar_gates() {
+    let cards = unchecked(&oms(), Options::default());
+    let bad: Vec<String> = cards
+        .iter()
+        .filter_map(|c| {
+            let p = grammar::problems(c);
+            (!p.is_empty()).then(|| format!("{}: {:?}: {p:?}", c.id, c.prompt))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn clozes_read_on_their_own() {
+    let cards = make(&oms());
+    let clozes: Vec<&Card> = cards.iter().filter(|c| c.kind == Kind::Cloze).collect();
+    assert!(clozes.len() > 20);
+    for c in &clozes {
+        assert_eq!(c.prompt.matches("___").count(), 1, "{c:?}");
+        assert_eq!(grammar::dangling(&c.prompt), None, "{c:?}");
+    }
+    // What the sentences lean on is resolved or the cloze is left out.
+    for gone in [
+        "a member there",
+        "Next was",
+        "Succeeding him",
+        "stationed there",
+    ] {
+        assert!(!clozes.iter().any(|c| c.prompt.contains(gone)), "{gone}");
     }
 }
 
@@ -386,6 +469,70 @@ fn hand_written_cards_asking_a_generated_question_keep_their_id_when_adopted() {
 }
 
 #[test]
+fn adopted_cards_keep_the_hand_written_explanation_through_refreshes() {
+    let f = facts(
+        "topic: ABC\nfacts:\n\
+         - kind: head\n  person: Ann Berg\n  org: ABC\n  region: Norway\n  \
+           source: {sentence: In Norway the head was Ann Berg., span: [0, 10]}\n",
+    );
+    let mut mine = hand(
+        "league-norway",
+        Kind::Recall,
+        "Who led the ABC's Norwegian branch?",
+        "Ann Berg",
+        "In Norway the head was Ann Berg.",
+    );
+    mine.explanation = Some("She founded it in 1920.".into());
+    let (adopted, _) = merge(std::slice::from_ref(&mine), make(&f), true);
+    assert_eq!(adopted[0].id.as_str(), "league-norway");
+    assert_eq!(adopted[0].prompt, "Who headed the ABC in Norway?");
+    assert_eq!(
+        adopted[0].explanation, mine.explanation,
+        "the hand's explanation is kept"
+    );
+    round_trip(&adopted);
+    // Refreshed by later merges (even with a new wording), it keeps the explanation.
+    let (again, report) = merge(&adopted, make(&f), false);
+    assert_eq!(again, adopted);
+    assert_eq!(report.edited, 0);
+    let mut reworded = f.clone();
+    if let Body::Head(h) = &mut reworded.facts[0].body {
+        h.from = Some(facts::When::parse("1920").unwrap());
+    }
+    let (later, report) = merge(&again, make(&reworded), false);
+    assert_eq!(report.edited, 0);
+    assert_eq!(later[0].id.as_str(), "league-norway");
+    assert_eq!(later[0].explanation, mine.explanation);
+}
+
+#[test]
+fn an_explanation_added_to_a_generated_card_is_kept_and_the_card_still_refreshed() {
+    let f = facts(GERMANY);
+    let mut existing = make(&f);
+    let i = existing
+        .iter()
+        .position(|c| c.explanation.is_none())
+        .unwrap();
+    existing[i].explanation = Some("Remember the spelling.".into());
+    let (merged, report) = merge(&existing, make(&f), false);
+    assert_eq!(report.edited, 0, "adding an explanation is not an edit");
+    assert_eq!(
+        merged[i].explanation.as_deref(),
+        Some("Remember the spelling.")
+    );
+    // Changing a generated explanation is an edit: the card is kept as it is.
+    let mut edited = make(&f);
+    let j = edited
+        .iter()
+        .position(|c| c.explanation.is_some())
+        .expect("a false statement explains itself");
+    edited[j].explanation = Some("Mine now.".into());
+    let (merged, report) = merge(&edited, make(&f), false);
+    assert_eq!(report.edited, 1);
+    assert_eq!(merged[j], edited[j]);
+}
+
+#[test]
 fn content_hash_ignores_id_and_position_but_not_content() {
     let cards = make(&oms());
     let mut c = cards[0].clone();
@@ -400,4 +547,261 @@ fn content_hash_ignores_id_and_position_but_not_content() {
         m
     });
     assert!(counts.values().all(|n| *n > 0));
+}
+
+// ------------------------------------------------------------------------ random facts
+
+mod random {
+    //! Property tests over random facts files built from small pools of names, places, years
+    //! and well-formed events, so facts collide (shared heads, places, aliases, years) as
+    //! they do in real articles.
+
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::super::*;
+    use crate::facts::{self, Facts};
+
+    const PEOPLE: &[&str] = &[
+        "Ann Berg", "Bo Dahl", "Cy Ek", "Di Fors", "Ed Gran", "Flo Hed", "Gus Ivar", "Hal Berg",
+    ];
+    const ORGS: &[&str] = &["ABC", "courier section", "Radio Office", "Red Aid"];
+    const REGIONS: &[&str] = &["Germany", "France", "Netherlands", "United States"];
+    const PLACES: &[&str] = &[
+        "Berlin",
+        "Paris",
+        "Oslo",
+        "Rome",
+        "12 Main Street",
+        "3 High Road",
+    ];
+    const THINGS: &[&str] = &[
+        "Hotel Lux",
+        "ABC headquarters",
+        "ABC training school",
+        "Red Office",
+    ];
+    const ALIASES: &[&str] = &[
+        "Leo",
+        "Black",
+        "Moskvin",
+        "Red",
+        "Lenin School",
+        "Blue House",
+    ];
+    const EVENTS: &[&str] = &[
+        "founded at the Congress",
+        "raided the office in Paris",
+        "purged",
+        "born",
+        "died",
+        "a member of the ABC in France",
+        "arrived in Oslo and stayed through the decade",
+        "moved to Rome",
+        "sent to Germany",
+        "published in French",
+        "the Affair over Ann Berg undermined the ABC",
+        "direction of the ABC transferred to the party",
+        "arrived in Rome, where agents supported the group",
+    ];
+
+    fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(pool)
+    }
+
+    fn when() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => (1900_u16..1960).prop_map(|y| y.to_string()),
+            2 => (1900_u16..1960, 1_u8..13).prop_map(|(y, m)| format!("{y}-{m:02}")),
+            1 => (1900_u16..1950, 1_u16..9).prop_map(|(y, n)| format!("{y}/{}", y + n)),
+        ]
+    }
+
+    /// One fact as a YAML list item.
+    fn fact() -> impl Strategy<Value = String> {
+        let source = |s: String| format!("  source: {{sentence: \"{s}\", span: [0, 1]}}\n");
+        prop_oneof![
+            (
+                pick(PEOPLE),
+                prop::option::of(pick(ORGS)),
+                prop::option::of(pick(REGIONS)),
+                0_u8..3,
+                prop::option::of(1_u32..4),
+                any::<bool>()
+            )
+                .prop_map(move |(p, org, region, role, order, with_source)| {
+                    let role = ["head", "deputy", "representative"][usize::from(role)];
+                    let mut t = format!("- kind: head\n  person: {p}\n  role: {role}\n");
+                    if let Some(o) = org {
+                        t.push_str(&format!("  org: {o}\n"));
+                    }
+                    if let Some(r) = region {
+                        t.push_str(&format!("  region: {r}\n"));
+                    }
+                    if let Some(n) = order {
+                        t.push_str(&format!("  order: {n}\n"));
+                    }
+                    if with_source {
+                        let place = region.map(|r| format!("In {r}, ")).unwrap_or_default();
+                        t.push_str(&source(format!(
+                            "{place}the {role} of the {} was {p}.",
+                            org.unwrap_or("ABC")
+                        )));
+                    }
+                    t
+                }),
+            (
+                prop::option::of(prop_oneof![pick(PEOPLE), pick(THINGS)]),
+                pick(EVENTS),
+                when(),
+                any::<bool>(),
+                any::<bool>()
+            )
+                .prop_map(move |(subject, event, when, uncertain, with_source)| {
+                    // Only people are born and die (and births and deaths make people).
+                    let subject = match (event, subject) {
+                        ("born" | "died", Some(s)) if !PEOPLE.contains(&s) => Some("Ann Berg"),
+                        (_, s) => s,
+                    };
+                    let mut t = format!("- kind: date\n  event: \"{event}\"\n");
+                    if let Some(s) = subject {
+                        t.push_str(&format!("  subject: {s}\n"));
+                    }
+                    if uncertain && !when.contains(['/', '-']) {
+                        let y: u16 = when.parse().unwrap_or(1900);
+                        t.push_str(&format!("  when: [{y}, {}]\n  uncertain: true\n", y + 2));
+                    } else {
+                        t.push_str(&format!("  when: {when}\n"));
+                    }
+                    if with_source {
+                        t.push_str(&source(format!(
+                            "In {}, {} {event}.",
+                            &when[..4],
+                            subject.unwrap_or("it")
+                        )));
+                    }
+                    t
+                }),
+            (pick(THINGS), pick(PLACES), any::<bool>()).prop_map(move |(s, p, with_source)| {
+                let mut t = format!("- kind: location\n  subject: {s}\n  place: {p}\n");
+                if with_source {
+                    t.push_str(&source(format!("The {s} lay in {p}.")));
+                }
+                t
+            }),
+            (
+                prop_oneof![pick(PEOPLE), pick(THINGS), pick(ORGS)],
+                prop::collection::vec(pick(ALIASES), 1..3)
+            )
+                .prop_map(|(n, a)| format!(
+                    "- kind: alias\n  name: {n}\n  aliases: [{}]\n",
+                    a.join(", ")
+                )),
+        ]
+    }
+
+    fn facts_file() -> impl Strategy<Value = Facts> {
+        prop::collection::vec(fact(), 1..24).prop_map(|items| {
+            let text = format!("topic: ABC\nfacts:\n{}", items.concat());
+            facts::load_str(&text).unwrap_or_else(|p| panic!("{p:?}\n{text}"))
+        })
+    }
+
+    /// Everything the facts say answers a choice card's question, folded.
+    fn true_answers(ix: &Index<'_>, fact: &Fact) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for (_, other) in &ix.facts {
+            match (&fact.body, &other.body) {
+                (Body::Head(h), Body::Head(o))
+                    if ix.org_key(h.org.as_deref()) == ix.org_key(o.org.as_deref())
+                        && h.region.as_deref().map(fold) == o.region.as_deref().map(fold)
+                        && h.role == o.role =>
+                {
+                    out.insert(fold(&o.person));
+                }
+                (Body::Location(l), Body::Location(o)) if fold(&l.subject) == fold(&o.subject) => {
+                    out.insert(fold(&o.place));
+                }
+                (Body::Date(d), Body::Date(o))
+                    if d.subject.as_deref().map(fold) == o.subject.as_deref().map(fold)
+                        && fold(&d.event) == fold(&o.event) =>
+                {
+                    for date in o.when.dates() {
+                        let end = date.end.map_or(date.start.year, |e| e.year);
+                        out.extend((date.start.year..=end).map(|y| y.to_string()));
+                    }
+                }
+                (Body::Alias(a), Body::Alias(o)) => {
+                    let first = super::super::recall::typeable(&a.aliases).map(|x| fold(x));
+                    if o.aliases.iter().any(|x| Some(fold(x)) == first) {
+                        out.insert(fold(&o.name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn generated_decks_pass_every_gate(f in facts_file(), seed in 0_u64..1000) {
+            let options = Options { seed };
+            let cards = generate(&f, &options);
+            prop_assert_eq!(&cards, &generate(&f, &options), "deterministic for a seed");
+            let mut prompts = HashSet::new();
+            for c in &cards {
+                prop_assert!(prompts.insert(fold(&c.prompt)), "duplicate prompt {:?}", c.prompt);
+                prop_assert!(!gives_away(c), "{:?} gives away {:?}", c.prompt, c.answer);
+            }
+            // The kinds make no card the grammar gates would have to drop.
+            for c in unchecked(&f, options) {
+                let problems = grammar::problems(&c);
+                prop_assert!(problems.is_empty(), "{:?}: {:?}", c.prompt, problems);
+            }
+            // No choice offers a second true answer.
+            let ix = Index::new(&f, seed);
+            for c in cards.iter().filter(|c| c.kind == Kind::Choice) {
+                let Some(fact_id) = c.id.as_str().strip_suffix(".choice") else { continue };
+                let Some((_, fact)) = ix.facts.iter().find(|(id, _)| id == fact_id) else { continue };
+                let truths = true_answers(&ix, fact);
+                for choice in &c.choices {
+                    if *choice != c.answer {
+                        prop_assert!(!truths.contains(&fold(choice)), "{:?} offers {:?}, also true", c.prompt, choice);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn the_seed_never_changes_which_cards_exist(f in facts_file(), a in 0_u64..1000, b in 0_u64..1000) {
+            let ids = |seed| super::keys(&generate(&f, &Options { seed }));
+            prop_assert_eq!(ids(a), ids(b));
+        }
+    }
+}
+
+#[test]
+fn a_decks_own_fsrs_parameters_survive_rewriting() {
+    let mut w = crate::schedule::fsrs::DEFAULT_PARAMETERS;
+    w[2] = 3.456_789_012_345;
+    w[20] = 0.3;
+    let text = w.map(|x| x.to_string()).join(", ");
+    let deck = load_str(&format!(
+        "id: d\nname: D\nparameters: {text}\ncards:\n  - {{id: a, prompt: p, answer: x}}\n"
+    ))
+    .unwrap();
+    let again = load_str(&to_yaml(&Header::of(&deck), &deck.cards)).unwrap();
+    assert!(again.fixed_parameters);
+    assert!(
+        again
+            .scheduling
+            .parameters
+            .iter()
+            .zip(&w)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+    );
 }

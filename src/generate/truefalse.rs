@@ -16,7 +16,7 @@ pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Option<Card> {
     let want_false = blake3::hash(id.as_bytes()).as_bytes()[0] & 1 == 1;
     let (truth, lie) = match &fact.body {
         Body::Head(h) => head(ix, &k, h),
-        Body::Date(d) => date(ix, &k, fact, d),
+        Body::Date(d) => date(ix, &k, fact, d)?,
         Body::Location(l) => location(ix, &k, l),
         Body::Alias(a) => alias(ix, &k, a)?,
     };
@@ -51,14 +51,14 @@ fn head(ix: &Index<'_>, k: &str, h: &Head) -> (String, Option<String>) {
 
 /// "Scotland Yard raided ARCOS in London in May 1927." / the same in a nearby year that no
 /// fact gives for the event. Uncertain dates are only stated, never falsified.
-fn date(ix: &Index<'_>, k: &str, fact: &Fact, d: &Dated) -> (String, Option<String>) {
+fn date(ix: &Index<'_>, k: &str, fact: &Fact, d: &Dated) -> Option<(String, Option<String>)> {
     let subject = d.subject.as_deref().map(|s| ix.np(s));
     let event = phrase::event(&d.event, d.subject.as_deref());
-    let said = event.statement(subject.as_deref().unwrap_or(""));
+    let said = event.statement(subject.as_deref().unwrap_or(""))?;
     let dated = |when: &When| sentence(&format!("{}, {said}", phrase::when_phrase(when)));
     let truth = dated(&d.when);
     if fact.uncertain || d.when.dates().len() > 1 {
-        return (truth, None);
+        return Some((truth, None));
     }
     let first = d.when.first();
     let true_years = super::year::years_of(ix, d);
@@ -76,7 +76,7 @@ fn date(ix: &Index<'_>, k: &str, fact: &Fact, d: &Dated) -> (String, Option<Stri
             };
             dated(&When::one(moved))
         });
-    (truth, lie)
+    Some((truth, lie))
 }
 
 /// "Hotel Lux was in Moscow." / "... in Berlin." (a place the facts do not give for it).
@@ -85,7 +85,8 @@ fn location(ix: &Index<'_>, k: &str, l: &Location) -> (String, Option<String>) {
         if is_address(place) {
             sentence(&format!("the address of {} was {place}", ix.np(&l.subject)))
         } else {
-            sentence(&format!("{} was in {place}", ix.np(&l.subject)))
+            let np = ix.np(&l.subject);
+            sentence(&format!("{np} {} in {place}", phrase::be(&np)))
         }
     };
     let exclude: Vec<String> = ix
@@ -107,7 +108,10 @@ fn alias(ix: &Index<'_>, k: &str, a: &Alias) -> Option<(String, Option<String>)>
     let say = |name: &str| {
         let np = if person { name.to_owned() } else { ix.np(name) };
         let alias_np = if person { alias.clone() } else { ix.np(alias) };
-        sentence(&format!("{np} was also known as {alias_np}"))
+        sentence(&format!(
+            "{np} {} also known as {alias_np}",
+            phrase::be(&np)
+        ))
     };
     let pool: Vec<(u8, String)> = if person {
         distractors::people(ix, k)

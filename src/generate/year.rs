@@ -9,7 +9,7 @@ use crate::facts::{Body, Dated, Fact, Head, Role};
 
 pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Option<Card> {
     match &fact.body {
-        Body::Date(d) => Some(date(ix, id, fact, d)),
+        Body::Date(d) => date(ix, id, fact, d),
         Body::Head(h) => head(ix, id, fact, h),
         _ => None,
     }
@@ -23,10 +23,10 @@ pub fn years_of(ix: &Index<'_>, d: &Dated) -> Vec<u16> {
         .collect()
 }
 
-fn date(ix: &Index<'_>, id: &str, fact: &Fact, d: &Dated) -> Card {
+fn date(ix: &Index<'_>, id: &str, fact: &Fact, d: &Dated) -> Option<Card> {
     let subject = d.subject.as_deref().map(|s| ix.np(s));
     let event = phrase::event(&d.event, d.subject.as_deref());
-    let tail = event.question(subject.as_deref().unwrap_or(""));
+    let tail = event.question(subject.as_deref().unwrap_or(""))?;
     let first = d.when.first();
     let prompt = if phrase::is_span(&first) {
         format!("During which years {tail}?")
@@ -52,7 +52,7 @@ fn date(ix: &Index<'_>, id: &str, fact: &Fact, d: &Dated) -> Card {
             given.join(" or ")
         ));
     }
-    c
+    Some(c)
 }
 
 /// "During which years did X head the OMS in the United States?", "In what year did X become

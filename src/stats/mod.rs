@@ -106,6 +106,7 @@ impl Snapshot {
                 "learning": p.learning,
                 "review": p.review,
                 "relearning": p.relearning,
+                "suspended": p.suspended,
                 "retired": self.retired,
             },
             "today": {
@@ -122,6 +123,27 @@ impl Snapshot {
             },
         })
     }
+}
+
+/// The study streak as of `now` (`calendar::Streak`, the same numbers `factdrill stats`
+/// shows), from the review times alone: cheap enough for the end of a session.
+pub fn streak(
+    store: &Store,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Result<calendar::Streak, StoreError> {
+    let Some((first, _)) = store.review_span(None)? else {
+        return Ok(calendar::Streak::default());
+    };
+    let calendar = calendar::Calendar::new(first, now, tz);
+    let mut days = vec![0u32; calendar.len()];
+    store.for_each_review_time(|at| {
+        if let Some(day) = calendar.index(at).and_then(|i| days.get_mut(i)) {
+            *day += 1;
+        }
+    })?;
+    let today = calendar.index(now).unwrap_or(days.len().saturating_sub(1));
+    Ok(calendar::Streak::of(&days, today))
 }
 
 /// One card's schedule, as Anki's card info shows it: its log, its state replayed from that
@@ -143,6 +165,8 @@ impl CardReport {
         let log: Vec<(Rating, Timestamp)> = history
             .reviews
             .iter()
+            // Cram reviews are practice: the scheduler's fold ignores them.
+            .filter(|r| !r.cram)
             .map(|r| (r.rating, r.reviewed_at))
             .collect();
         let state = replay_seeded(scheduler, seed, &log);
@@ -190,6 +214,7 @@ impl CardReport {
                 "verdict": r.verdict,
                 "response_ms": r.response_ms,
                 "scheduler": r.scheduler,
+                "cram": r.cram,
             })).collect::<Vec<_>>(),
         })
     }

@@ -26,6 +26,8 @@ pub struct ExportedReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// A cram (practice) review, which the scheduler ignores.
+    pub cram: bool,
 }
 
 /// Which card an imported review belongs to.
@@ -55,6 +57,8 @@ pub struct ImportedReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// A cram (practice) review, which the scheduler ignores.
+    pub cram: bool,
 }
 
 /// What an import did.
@@ -82,7 +86,7 @@ impl Store {
             .prepare(
                 "SELECT card.id, deck.key, deck.name, card.key, card.kind, card.prompt,
                         card.answer, r.reviewed_at, r.rating, r.answer, r.verdict,
-                        r.response_ms, r.scheduler
+                        r.response_ms, r.scheduler, r.mode = 'cram'
                  FROM review AS r JOIN card ON card.id = r.card_id
                  JOIN deck ON deck.id = card.deck_id
                  ORDER BY r.card_id, r.reviewed_at, r.id",
@@ -106,6 +110,7 @@ impl Store {
                     verdict: get(10)?,
                     response_ms: u64::try_from(row.get::<_, i64>(11)?).unwrap_or(0),
                     scheduler: get(12)?,
+                    cram: row.get(13)?,
                 })
             })()
             .map_err(self.fail())?;
@@ -140,6 +145,7 @@ impl Store {
                 verdict: &review.verdict,
                 response_ms: review.response_ms,
                 scheduler: &review.scheduler,
+                cram: review.cram,
             };
             let added = insert_review(&tx, card_id, &entry, Insert::IfNew).map_err(fail)?;
             if added == 1 {

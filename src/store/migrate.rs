@@ -12,7 +12,8 @@ use super::{StoreError, classify};
 /// The migrations, in order; migration N brings the schema to version N.
 pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
-    include_str!("migrations/0002_fsrs_params.sql"),
+    include_str!("migrations/0002_card_marks.sql"),
+    include_str!("migrations/0003_fsrs_params.sql"),
 ];
 
 /// The schema version this build writes.

@@ -10,7 +10,9 @@
 //! "database is locked" when its read snapshot went stale, and `still_due` / `record` notice a
 //! card that another process reviewed since this one read it.
 
+pub mod anki;
 mod exchange;
+mod marks;
 mod migrate;
 mod params;
 mod report;
@@ -21,9 +23,11 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::deck::{Deck, Id};
+use crate::mark::Marks;
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
+pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
 pub use params::{ParamScope, SavedParameters};
 pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
@@ -139,6 +143,8 @@ pub struct StoredCard {
     pub handle: i64,
     pub key: String,
     pub state: CardState,
+    /// Suspension, burying, flag, leech tag.
+    pub marks: Marks,
 }
 
 /// One answer, ready to be appended to the log.
@@ -157,6 +163,10 @@ pub struct NewReview<'a> {
     /// The card's state before this review, as the session held it. If the cache no longer
     /// holds it, another process reviewed the card meanwhile (see `record`).
     pub previous: &'a CardState,
+    /// A cram review: logged as practice (`mode = 'cram'`); the cached state is left alone.
+    pub cram: bool,
+    /// This answer made the card a leech: tag it and suspend it, in the same transaction.
+    pub leech: bool,
 }
 
 /// A card found by its id, with its whole review log, oldest first.
@@ -180,6 +190,8 @@ pub struct LoggedReview {
     pub verdict: String,
     pub response_ms: u64,
     pub scheduler: String,
+    /// A cram review, which the scheduler's fold ignores.
+    pub cram: bool,
 }
 
 /// Counts of what happened in a time window, for limits and stats.
@@ -212,6 +224,8 @@ pub struct PhaseCounts {
     pub learning: u32,
     pub review: u32,
     pub relearning: u32,
+    /// Of the cards above, those suspended (counted in their phase too).
+    pub suspended: u32,
 }
 
 pub struct Store {
@@ -277,15 +291,17 @@ impl Store {
         self.backup.as_ref()
     }
 
-    /// Whether a card is still as a session last saw it: active, and with the cached state
-    /// `held`. Another process (a second session on this database) may have reviewed or
-    /// retired it since the session built its queue; then it is no longer due here.
+    /// Whether a card is still as a session last saw it: active, not suspended, and with the
+    /// cached state `held`. Another process (a second session on this database, or
+    /// `factdrill card suspend`) may have reviewed, retired or suspended it since the session
+    /// built its queue; then it is no longer due here.
     pub fn still_due(&self, handle: i64, held: &CardState) -> Result<bool, StoreError> {
         let row: Option<(bool, Option<String>)> = self
             .conn
             .query_row(
-                "SELECT card.retired_at IS NULL, card_state.state
+                "SELECT card.retired_at IS NULL AND m.suspended_at IS NULL, card_state.state
                  FROM card LEFT JOIN card_state ON card_state.card_id = card.id
+                 LEFT JOIN card_mark AS m ON m.card_id = card.id
                  WHERE card.id = ?1",
                 params![handle],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -430,25 +446,41 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT card.id, card.key, card_state.state
+                "SELECT card.id, card.key, card_state.state,
+                        m.suspended_at, m.buried_until, m.flag, m.note, m.leech_review IS NOT NULL
                  FROM card JOIN deck ON deck.id = card.deck_id
                  LEFT JOIN card_state ON card_state.card_id = card.id
+                 LEFT JOIN card_mark AS m ON m.card_id = card.id
                  WHERE deck.key = ?1 AND card.retired_at IS NULL
                  ORDER BY card.position",
             )
             .map_err(self.fail())?;
         let rows = stmt
             .query_map(params![deck.as_str()], |r| {
+                let marks = {
+                    // The mark columns, as `marks_from_row` reads them from their own row.
+                    let suspended: Option<i64> = r.get(3)?;
+                    let buried: Option<i64> = r.get(4)?;
+                    let flag: Option<String> = r.get(5)?;
+                    Marks {
+                        suspended: suspended.map(timestamp),
+                        buried_until: buried.map(timestamp),
+                        flag: flag.as_deref().and_then(crate::mark::Flag::parse),
+                        note: r.get(6)?,
+                        leech: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
+                    }
+                };
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, Option<String>>(2)?,
+                    marks,
                 ))
             })
             .map_err(self.fail())?;
         let mut cards = Vec::new();
         for row in rows {
-            let (handle, key, state) = row.map_err(self.fail())?;
+            let (handle, key, state, marks) = row.map_err(self.fail())?;
             let state = match state {
                 Some(json) => {
                     serde_json::from_str(&json).map_err(|source| StoreError::BadState {
@@ -458,7 +490,12 @@ impl Store {
                 }
                 None => CardState::with_fuzz_seed(card_seed(deck.as_str(), &key)),
             };
-            cards.push(StoredCard { handle, key, state });
+            cards.push(StoredCard {
+                handle,
+                key,
+                state,
+                marks,
+            });
         }
         Ok(cards)
     }
@@ -498,7 +535,7 @@ impl Store {
                     "SELECT review.card_id, card.key, review.rating, review.reviewed_at
                      FROM review JOIN card ON card.id = review.card_id
                      JOIN deck ON deck.id = card.deck_id
-                     WHERE deck.key = ?1
+                     WHERE deck.key = ?1 AND review.mode = 'normal'
                      ORDER BY review.card_id, review.reviewed_at, review.id",
                 )
                 .map_err(fail)?;
@@ -557,6 +594,20 @@ impl Store {
         let fail = |e| classify(&path, e);
         // IMMEDIATE (see `setup`): no other writer between this read and the writes below.
         let tx = self.conn.transaction().map_err(fail)?;
+        let entry = LogEntry {
+            reviewed_at: review.reviewed_at,
+            rating: review.rating,
+            answer: review.answer,
+            verdict: review.verdict,
+            response_ms: review.response_ms,
+            scheduler: review.scheduler,
+            cram: review.cram,
+        };
+        if review.cram {
+            // Practice: logged, and nothing else changes.
+            insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
+            return tx.commit().map_err(fail);
+        }
         let cached: Option<String> = tx
             .query_row(
                 "SELECT state FROM card_state WHERE card_id = ?1",
@@ -575,20 +626,11 @@ impl Store {
             )
             .map_err(fail)?;
         }
-        insert_review(
-            &tx,
-            review.handle,
-            &LogEntry {
-                reviewed_at: review.reviewed_at,
-                rating: review.rating,
-                answer: review.answer,
-                verdict: review.verdict,
-                response_ms: review.response_ms,
-                scheduler: review.scheduler,
-            },
-            Insert::Always,
-        )
-        .map_err(fail)?;
+        insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
+        if review.leech {
+            let id = tx.last_insert_rowid();
+            marks::mark_leech(&tx, review.handle, id, review.reviewed_at).map_err(fail)?;
+        }
         tx.execute(
             "INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (card_id) DO UPDATE SET
@@ -613,13 +655,13 @@ impl Store {
                         coalesce(sum(r.verdict IN ('correct', 'close')), 0),
                         coalesce(sum(NOT EXISTS (
                             SELECT 1 FROM review AS p
-                            WHERE p.card_id = r.card_id
+                            WHERE p.card_id = r.card_id AND p.mode = 'normal'
                               AND (p.reviewed_at < r.reviewed_at
                                    OR (p.reviewed_at = r.reviewed_at AND p.id < r.id)))), 0)
                  FROM review AS r
                  JOIN card ON card.id = r.card_id
                  JOIN deck ON deck.id = card.deck_id
-                 WHERE r.reviewed_at >= ?1 AND r.reviewed_at < ?2
+                 WHERE r.reviewed_at >= ?1 AND r.reviewed_at < ?2 AND r.mode = 'normal'
                    AND (?3 IS NULL OR deck.key = ?3)",
                 params![
                     from.as_millisecond(),
@@ -669,7 +711,9 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT count(*) FROM card_state JOIN card ON card.id = card_state.card_id
-                 WHERE card.retired_at IS NULL AND card_state.due < ?1",
+                 WHERE card.retired_at IS NULL AND card_state.due < ?1
+                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
                 params![before.as_millisecond()],
                 |r| r.get(0),
             )
@@ -724,7 +768,7 @@ impl Store {
         let mut log = self
             .conn
             .prepare(
-                "SELECT reviewed_at, rating, answer, verdict, response_ms, scheduler
+                "SELECT reviewed_at, rating, answer, verdict, response_ms, scheduler, mode = 'cram'
                  FROM review WHERE card_id = ?1 ORDER BY reviewed_at, id",
             )
             .map_err(self.fail())?;
@@ -739,6 +783,7 @@ impl Store {
                         verdict: r.get(3)?,
                         response_ms: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
                         scheduler: r.get(5)?,
+                        cram: r.get(6)?,
                     })
                 })
                 .map_err(self.fail())?
@@ -767,13 +812,18 @@ impl Store {
             .conn
             .prepare(
                 "SELECT deck.key, deck.name,
-                        coalesce(sum(cs.due <= ?1), 0),
-                        coalesce(sum(cs.due < ?2), 0),
-                        coalesce(sum(cs.card_id IS NULL OR cs.phase = 'new'), 0),
-                        min(cs.due)
+                        coalesce(sum(cs.due <= ?1 AND m.card_id IS NULL), 0),
+                        coalesce(sum(cs.due < ?2 AND m.card_id IS NULL), 0),
+                        coalesce(sum((cs.card_id IS NULL OR cs.phase = 'new') AND m.card_id IS NULL), 0),
+                        min(CASE WHEN m.suspended_at IS NULL
+                                 THEN max(cs.due, coalesce(m.buried_until, 0)) END)
                  FROM deck
                  JOIN card ON card.deck_id = deck.id AND card.retired_at IS NULL
                  LEFT JOIN card_state AS cs ON cs.card_id = card.id
+                 -- Only a mark that holds the card back now: suspended, or buried until later.
+                 -- Such a card is not due; a buried one is next due when it is unburied.
+                 LEFT JOIN card_mark AS m ON m.card_id = card.id
+                   AND (m.suspended_at IS NOT NULL OR m.buried_until > ?1)
                  GROUP BY deck.id
                  ORDER BY deck.key",
             )
@@ -801,8 +851,10 @@ impl Store {
         let ms: Option<i64> = self
             .conn
             .query_row(
-                "SELECT min(card_state.due) FROM card_state
-                 JOIN card ON card.id = card_state.card_id WHERE card.retired_at IS NULL",
+                "SELECT min(max(card_state.due, coalesce(m.buried_until, 0))) FROM card_state
+                 JOIN card ON card.id = card_state.card_id
+                 LEFT JOIN card_mark AS m ON m.card_id = card.id
+                 WHERE card.retired_at IS NULL AND m.suspended_at IS NULL",
                 [],
                 |r| r.get(0),
             )
@@ -819,6 +871,8 @@ struct LogEntry<'a> {
     verdict: &'a str,
     response_ms: u64,
     scheduler: &'a str,
+    /// Logged as cram practice.
+    cram: bool,
 }
 
 /// Whether a review the log already has (same card, same millisecond) is written again.
@@ -845,8 +899,8 @@ fn insert_review(
     };
     conn.execute(
         &format!(
-            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7{guard}"
+            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler, mode)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8{guard}"
         ),
         params![
             card_id,
@@ -856,6 +910,7 @@ fn insert_review(
             entry.verdict,
             i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
             entry.scheduler,
+            if entry.cram { "cram" } else { "normal" },
         ],
     )
 }

@@ -126,8 +126,8 @@ impl Store {
             .conn
             .query_row(
                 "SELECT min(reviewed_at), max(reviewed_at) FROM review
-                 WHERE ?1 IS NULL OR card_id IN
-                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)",
+                 WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
+                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1))",
                 params![deck],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -150,8 +150,8 @@ impl Store {
             .prepare(
                 "SELECT card_id, reviewed_at, rating, verdict IN ('correct', 'close'), response_ms
                  FROM review
-                 WHERE ?1 IS NULL OR card_id IN
-                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)
+                 WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
+                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1))
                  ORDER BY card_id, reviewed_at, id",
             )
             .map_err(self.fail())?;
@@ -165,6 +165,20 @@ impl Store {
                 correct: row.get(3).map_err(self.fail())?,
                 response_ms: u64::try_from(row.get::<_, i64>(4).map_err(self.fail())?).unwrap_or(0),
             });
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with the time of every normal (not cram) review, in no particular
+    /// order: enough to count study days.
+    pub fn for_each_review_time(&self, mut each: impl FnMut(Timestamp)) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT reviewed_at FROM review WHERE mode = 'normal'")
+            .map_err(self.fail())?;
+        let mut rows = stmt.query([]).map_err(self.fail())?;
+        while let Some(row) = rows.next().map_err(self.fail())? {
+            each(timestamp(row.get(0).map_err(self.fail())?));
         }
         Ok(())
     }
@@ -184,7 +198,9 @@ impl Store {
                  JOIN card ON card.id = card_state.card_id
                  JOIN deck ON deck.id = card.deck_id
                  WHERE card.retired_at IS NULL AND card_state.due < ?2
-                   AND (?1 IS NULL OR deck.key = ?1)",
+                   AND (?1 IS NULL OR deck.key = ?1)
+                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
             )
             .map_err(self.fail())?;
         let mut rows = stmt
@@ -223,6 +239,17 @@ impl Store {
                 Some(Phase::Relearning) => counts.relearning += n,
             }
         }
+        counts.suspended = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM card_mark AS m
+                 JOIN card ON card.id = m.card_id JOIN deck ON deck.id = card.deck_id
+                 WHERE m.suspended_at IS NOT NULL AND card.retired_at IS NULL
+                   AND (?1 IS NULL OR deck.key = ?1)",
+                params![deck],
+                |r| r.get(0),
+            )
+            .map_err(self.fail())?;
         Ok((counts, retired))
     }
 
@@ -234,7 +261,9 @@ impl Store {
                  JOIN card ON card.id = card_state.card_id
                  JOIN deck ON deck.id = card.deck_id
                  WHERE card.retired_at IS NULL AND card_state.due < ?2
-                   AND (?1 IS NULL OR deck.key = ?1)",
+                   AND (?1 IS NULL OR deck.key = ?1)
+                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
                 params![deck, before.as_millisecond()],
                 |r| r.get(0),
             )
@@ -249,7 +278,9 @@ impl Store {
                 "SELECT min(card_state.due) FROM card_state
                  JOIN card ON card.id = card_state.card_id
                  JOIN deck ON deck.id = card.deck_id
-                 WHERE card.retired_at IS NULL AND (?1 IS NULL OR deck.key = ?1)",
+                 WHERE card.retired_at IS NULL AND (?1 IS NULL OR deck.key = ?1)
+                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
                 params![deck],
                 |r| r.get(0),
             )
@@ -262,8 +293,8 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT count(*) FROM review
-                 WHERE ?1 IS NULL OR card_id IN
-                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1)",
+                 WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
+                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1))",
                 params![deck],
                 |r| r.get(0),
             )

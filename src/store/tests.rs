@@ -29,6 +29,8 @@ fn answer(store: &mut Store, card: &StoredCard, rating: Rating, at: Timestamp) -
             scheduler: fsrs.name(),
             state: &state,
             previous: &card.state,
+            cram: false,
+            leech: false,
         })
         .unwrap();
     state
@@ -291,20 +293,20 @@ fn migrations_back_up_first_and_apply_all_or_nothing() {
     answer(&mut store, &card, Rating::Good, now);
     drop(store);
 
-    // A build with one more migration opens this database (at this build's version, L).
-    let l = LATEST_VERSION;
-    let mut two: Vec<&str> = migrate::MIGRATIONS.to_vec();
-    two.push("CREATE TABLE extra (x INTEGER) STRICT;");
+    // A build with one more migration opens this database, at this build's version.
+    let v = LATEST_VERSION;
+    let mut more: Vec<&str> = migrate::MIGRATIONS.to_vec();
+    more.push("CREATE TABLE extra (x INTEGER) STRICT;");
     let mut conn = Connection::open(&path).unwrap();
-    let backup = migrate::apply_list(&mut conn, &path, l, &two)
+    let backup = migrate::apply_list(&mut conn, &path, v, &more)
         .unwrap()
         .expect("an existing database is backed up");
-    assert_eq!((backup.from, backup.to), (l, l + 1));
-    assert_eq!(backup.path, dir.path().join(format!("f.db.backup-v{l}")));
-    assert_eq!(user_version(&conn), l + 1);
+    assert_eq!((backup.from, backup.to), (v, v + 1));
+    assert_eq!(backup.path, dir.path().join(format!("f.db.backup-v{v}")));
+    assert_eq!(user_version(&conn), v + 1);
     assert!(has_table(&conn, "extra"));
     let copy = Connection::open(&backup.path).unwrap();
-    assert_eq!(user_version(&copy), l);
+    assert_eq!(user_version(&copy), v);
     assert!(!has_table(&copy, "extra"));
     let reviews: i64 = copy
         .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
@@ -314,24 +316,21 @@ fn migrations_back_up_first_and_apply_all_or_nothing() {
     let first_copy = std::fs::read(&backup.path).unwrap();
 
     // A failing migration changes nothing: the good one before it is rolled back too.
-    let mut broken = two.clone();
+    let mut broken = more.clone();
     broken.push("CREATE TABLE more (x INTEGER) STRICT;");
     broken.push("CREATE TABLE worse (x INTEGER) STRICT; THIS IS NOT SQL;");
-    let err = migrate::apply_list(&mut conn, &path, l + 1, &broken).unwrap_err();
+    let err = migrate::apply_list(&mut conn, &path, v + 1, &broken).unwrap_err();
     assert!(matches!(err, StoreError::Sqlite { .. }), "{err}");
-    assert_eq!(user_version(&conn), l + 1);
+    assert_eq!(user_version(&conn), v + 1);
     assert!(!has_table(&conn, "more") && !has_table(&conn, "worse"));
     // Its backup took a new name; the first one is untouched.
-    let next = l + 1;
-    assert!(dir.path().join(format!("f.db.backup-v{next}")).exists());
+    let next = format!("f.db.backup-v{}", v + 1);
+    assert!(dir.path().join(&next).exists());
     assert_eq!(std::fs::read(&backup.path).unwrap(), first_copy);
-    let again = migrate::apply_list(&mut conn, &path, l + 1, &broken[..broken.len() - 1])
+    let again = migrate::apply_list(&mut conn, &path, v + 1, &broken[..broken.len() - 1])
         .unwrap()
         .unwrap();
-    assert_eq!(
-        again.path,
-        dir.path().join(format!("f.db.backup-v{next}-2"))
-    );
+    assert_eq!(again.path, dir.path().join(format!("{next}-2")));
 }
 
 #[test]
@@ -381,6 +380,8 @@ fn a_full_disk_is_reported_and_nothing_is_half_written() {
             scheduler: fsrs.name(),
             state: &state,
             previous: &card.state,
+            cram: false,
+            leech: false,
         })
         .unwrap_err();
     assert!(matches!(err, StoreError::Full { .. }), "{err:?}");
@@ -401,4 +402,229 @@ fn a_full_disk_is_reported_and_nothing_is_half_written() {
         .unwrap();
     answer(&mut store, &card, Rating::Good, now);
     assert_eq!(store.review_count().unwrap(), 1);
+}
+
+/// Records `rating` on `card` as `cram`/`leech` say; returns the new state (the card's own
+/// for cram).
+fn answer_as(
+    store: &mut Store,
+    card: &StoredCard,
+    rating: Rating,
+    at: Timestamp,
+    cram: bool,
+    leech: bool,
+) -> CardState {
+    let fsrs = Fsrs::default();
+    let state = if cram {
+        card.state.clone()
+    } else {
+        fsrs.review(&card.state, rating, at)
+    };
+    store
+        .record(&NewReview {
+            handle: card.handle,
+            reviewed_at: at,
+            rating,
+            answer: "typed",
+            verdict: "correct",
+            response_ms: 1200,
+            scheduler: fsrs.name(),
+            state: &state,
+            previous: &card.state,
+            cram,
+            leech,
+        })
+        .unwrap();
+    state
+}
+
+fn card_a(store: &Store) -> StoredCard {
+    store.cards(&Id::parse("d").unwrap()).unwrap()[0].clone()
+}
+
+#[test]
+fn undo_restores_the_state_exactly_as_before_the_answer() {
+    let mut store = Store::open_in_memory().unwrap();
+    let fsrs = Fsrs::default();
+    store
+        .sync_deck(&deck(TWO), t("2026-01-01T09:00:00Z"))
+        .unwrap();
+    let new = card_a(&store);
+    // A history with a lapse in it, each state taken from the store before the next answer.
+    let mut states = vec![new.state.clone()];
+    let mut times = vec![];
+    for (i, rating) in [
+        Rating::Good,
+        Rating::Good,
+        Rating::Again,
+        Rating::Hard,
+        Rating::Easy,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = t("2026-01-01T09:00:00Z") + jiff::SignedDuration::from_hours(30 * i as i64);
+        let c = card_a(&store);
+        answer(&mut store, &c, rating, at);
+        states.push(card_a(&store).state);
+        times.push(at);
+    }
+    // Undo each answer, newest first: the cache holds exactly the state before it, and it is
+    // the fold of the remaining log.
+    for i in (0..times.len()).rev() {
+        let undone = store.undo(new.handle, times[i], &fsrs).unwrap().unwrap();
+        assert_eq!(undone.state, states[i], "after undoing answer {i}");
+        assert_eq!(card_a(&store).state, states[i]);
+        assert_eq!(store.fold_card(new.handle, &fsrs).unwrap(), states[i]);
+        assert!(store.still_due(new.handle, &states[i]).unwrap());
+        assert!(!undone.unleeched);
+    }
+    assert_eq!(store.review_count().unwrap(), 0);
+    assert_eq!(card_a(&store), new, "back to a new card, with no cache row");
+    // Nothing left to undo: nothing changes.
+    assert_eq!(store.undo(new.handle, times[0], &fsrs).unwrap(), None);
+}
+
+#[test]
+fn cram_reviews_are_logged_but_change_no_state_limit_or_fold() {
+    let mut store = Store::open_in_memory().unwrap();
+    let fsrs = Fsrs::default();
+    let id = Id::parse("d").unwrap();
+    let day = t("2026-01-01T04:00:00Z");
+    store.sync_deck(&deck(TWO), day).unwrap();
+    let c = card_a(&store);
+    let s1 = answer(&mut store, &c, Rating::Good, t("2026-01-01T09:00:00Z"));
+    let c = card_a(&store);
+    answer_as(
+        &mut store,
+        &c,
+        Rating::Again,
+        t("2026-01-01T09:05:00Z"),
+        true,
+        false,
+    );
+    let b = store.cards(&id).unwrap()[1].clone();
+    answer_as(
+        &mut store,
+        &b,
+        Rating::Again,
+        t("2026-01-01T09:06:00Z"),
+        true,
+        false,
+    );
+    assert_eq!(store.review_count().unwrap(), 3, "all logged");
+    assert_eq!(card_a(&store).state, s1);
+    assert_eq!(store.cards(&id).unwrap()[1].state, b.state, "still new");
+    let today = store
+        .activity(None, day, t("2026-01-02T04:00:00Z"))
+        .unwrap();
+    assert_eq!((today.reviews, today.introduced), (1, 1));
+    // A rebuild of the cache folds the normal reviews only.
+    assert!(store.ensure_states(&id, &fsrs, "other").unwrap());
+    assert_eq!(card_a(&store).state, s1);
+    assert_eq!(
+        store.review_count_in(None).unwrap(),
+        1,
+        "stats count no cram"
+    );
+    // Undoing a cram review deletes it and leaves the state alone.
+    let undone = store
+        .undo(card_a(&store).handle, t("2026-01-01T09:05:00Z"), &fsrs)
+        .unwrap()
+        .unwrap();
+    assert_eq!(undone.state, s1);
+    assert_eq!(store.review_count().unwrap(), 2);
+}
+
+#[test]
+fn a_leech_is_tagged_and_suspended_and_undo_lifts_both() {
+    let mut store = Store::open_in_memory().unwrap();
+    let fsrs = Fsrs::default();
+    let now = t("2026-01-01T09:00:00Z");
+    store.sync_deck(&deck(TWO), now).unwrap();
+    let a = card_a(&store);
+    let before = answer(&mut store, &a, Rating::Good, now);
+    let at = t("2026-01-05T09:00:00Z");
+    let c = card_a(&store);
+    answer_as(&mut store, &c, Rating::Again, at, false, true);
+    let marks = store.marks(a.handle).unwrap();
+    assert!(marks.leech);
+    assert_eq!(marks.suspended, Some(at));
+    assert!(card_a(&store).marks.holds_back(at));
+    let undone = store.undo(a.handle, at, &fsrs).unwrap().unwrap();
+    assert!(undone.unleeched);
+    assert_eq!(undone.state, before);
+    assert_eq!(
+        store.marks(a.handle).unwrap(),
+        crate::mark::Marks::default()
+    );
+
+    // A card the learner had suspended before stays suspended when the leech is undone.
+    store.suspend(a.handle, now).unwrap();
+    let c = card_a(&store);
+    answer_as(&mut store, &c, Rating::Again, at, false, true);
+    store.undo(a.handle, at, &fsrs).unwrap();
+    let marks = store.marks(a.handle).unwrap();
+    assert_eq!((marks.suspended, marks.leech), (Some(now), false));
+}
+
+#[test]
+fn marks_are_set_and_cleared_and_keep_cards_out_of_due_counts() {
+    use crate::mark::{Flag, Marks};
+    let mut store = Store::open_in_memory().unwrap();
+    let now = t("2026-01-01T09:00:00Z");
+    let tomorrow = t("2026-01-02T04:00:00Z");
+    store.sync_deck(&deck(TWO), now).unwrap();
+    let a = card_a(&store);
+    answer(&mut store, &a, Rating::Again, now);
+    let later = t("2026-01-01T10:00:00Z");
+    let due = |store: &Store| {
+        let d = &store.due_by_deck(later, tomorrow).unwrap()[0];
+        (d.due_now, d.due_today, d.new)
+    };
+    assert_eq!(due(&store), (1, 1, 1));
+    store.suspend(a.handle, now).unwrap();
+    store.suspend(a.handle, later).unwrap();
+    assert_eq!(
+        store.marks(a.handle).unwrap().suspended,
+        Some(now),
+        "first time kept"
+    );
+    assert_eq!(due(&store), (0, 0, 1));
+    assert_eq!(store.due_count(tomorrow).unwrap(), 0);
+    assert_eq!(store.phase_counts_in(None).unwrap().0.suspended, 1);
+    assert_eq!(store.next_due().unwrap(), None);
+    // A session that built its queue before the suspension skips the card.
+    let held = card_a(&store).state;
+    assert!(!store.still_due(a.handle, &held).unwrap());
+    store.unsuspend(a.handle).unwrap();
+    assert!(store.still_due(a.handle, &held).unwrap());
+    assert_eq!(due(&store), (1, 1, 1));
+
+    let b = store.cards(&Id::parse("d").unwrap()).unwrap()[1].clone();
+    store.bury(b.handle, tomorrow).unwrap();
+    assert_eq!(
+        due(&store),
+        (1, 1, 0),
+        "a buried new card is not waiting today"
+    );
+    store.unbury(b.handle).unwrap();
+    assert_eq!(due(&store), (1, 1, 1));
+
+    store
+        .set_flag(a.handle, Some(Flag::Blue), Some("check"))
+        .unwrap();
+    let marks = store.marks(a.handle).unwrap();
+    assert_eq!(
+        (marks.flag, marks.note.as_deref()),
+        (Some(Flag::Blue), Some("check"))
+    );
+    assert_eq!(card_a(&store).marks, marks);
+    store.set_flag(a.handle, None, Some("ignored")).unwrap();
+    assert_eq!(store.marks(a.handle).unwrap(), Marks::default());
+
+    let found = store.find_cards("a", None).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].deck.as_str(), found[0].handle), ("d", a.handle));
+    assert!(store.find_cards("a", Some("other")).unwrap().is_empty());
 }

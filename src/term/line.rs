@@ -12,22 +12,112 @@ use crate::cli::Clock;
 use crate::deck::Kind;
 use crate::error::Error;
 use crate::grade::Verdict;
+use crate::mark::Flag;
 use crate::schedule::{CardState, Rating};
-use crate::session::{Feedback, Prompt, Review, Session, Summary, letter};
+use crate::session::{
+    Feedback, Mark, Marking, Prompt, Review, Session, Summary, Undo, UndoneReview, letter,
+};
 use crate::store::StoreError;
 
-/// What line mode needs from the store (wired by `command`): commit an answer, and confirm
-/// that a card is still due before asking it.
+/// What a session's front end needs from the store (wired by `command`): commit an answer,
+/// confirm that a card is still due before asking it, undo an answer and mark a card.
 pub trait Journal {
-    /// Commits one answer; called before the next question is shown.
+    /// Commits one answer; called before the next question is shown. A review that made
+    /// its card a leech also tags and suspends it.
     fn record(&mut self, review: &Review) -> Result<(), StoreError>;
     /// Whether the card `handle`, held by the session in state `held`, is still due: false
     /// when another process (a second session on the same database) reviewed it since.
     fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError>;
+    /// Deletes an answer `Session::undo` took back, and restores its card's state as the
+    /// fold of the reviews that remain.
+    fn undo(&mut self, undone: &UndoneReview) -> Result<(), StoreError>;
+    /// Records a mark (suspend, bury, flag) put on a card from the session.
+    fn mark(&mut self, marking: &Marking) -> Result<(), StoreError>;
+}
+
+/// The commands a learner can type at the `answer>` and `rate>` prompts (README, "Keys").
+pub const HELP: &str = "Commands, typed at answer> or rate>:
+  :u   undo: take back the last answer (at rate>, the answer just typed); repeatable
+  :s   suspend this card: never shown again until `factdrill card unsuspend`
+  :b   bury this card until tomorrow (4 am)
+  :f [COLOUR] [NOTE]   flag this card (red unless a colour is given: red, orange, green,
+       blue, pink, turquoise, purple or 1-7), with an optional note; `:f off` clears it
+  :e   explain: after an answer, why it was graded so, the accepted answers and the source
+  :q   quit (an answer already typed is recorded with the suggested rating)
+  ?    this help
+  An answer that starts with `:` is typed with two, `::like this`.";
+
+/// A command typed at a prompt instead of an answer or rating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Command {
+    Undo,
+    Suspend,
+    Bury,
+    Flag(Option<Flag>, Option<String>),
+    Explain,
+    Help,
+    Quit,
+}
+
+/// `None`: the line is not a command (an answer; `::x` is the answer `:x`). `Some(Err)`:
+/// a mistyped command, with what to say.
+fn parse_command(line: &str) -> Option<Result<Command, String>> {
+    let text = line.trim();
+    if text == "?" {
+        return Some(Ok(Command::Help));
+    }
+    let rest = text.strip_prefix(':')?;
+    if rest.starts_with(':') {
+        return None;
+    }
+    let (word, arg) = rest
+        .split_once(char::is_whitespace)
+        .map_or((rest, ""), |(w, a)| (w, a.trim()));
+    Some(match word.to_lowercase().as_str() {
+        "u" | "undo" => Ok(Command::Undo),
+        "s" | "suspend" => Ok(Command::Suspend),
+        "b" | "bury" => Ok(Command::Bury),
+        "e" | "explain" => Ok(Command::Explain),
+        "h" | "help" => Ok(Command::Help),
+        "q" | "quit" => Ok(Command::Quit),
+        "f" | "flag" => {
+            let (first, note) = arg
+                .split_once(char::is_whitespace)
+                .map_or((arg, ""), |(c, n)| (c, n.trim()));
+            if first.eq_ignore_ascii_case("off") {
+                Ok(Command::Flag(None, None))
+            } else if let Some(colour) = Flag::parse(first) {
+                Ok(Command::Flag(
+                    Some(colour),
+                    Some(note.to_owned()).filter(|n| !n.is_empty()),
+                ))
+            } else {
+                // No colour: red, and the whole argument is the note.
+                Ok(Command::Flag(
+                    Some(Flag::Red),
+                    Some(arg.to_owned()).filter(|n| !n.is_empty()),
+                ))
+            }
+        }
+        _ => Err(format!(
+            "`{}` is not a command; type ? for the list",
+            safe(text)
+        )),
+    })
+}
+
+/// What to do after a command.
+enum Flow {
+    /// Ask the same prompt again.
+    Stay,
+    /// Go to the next card (or the same one, asked afresh).
+    Next,
+    /// End the session.
+    Quit,
 }
 
 /// Runs a session to its end, recording each answer before the next prompt, and skipping
-/// cards that another session answered meanwhile.
+/// cards that another session answered meanwhile. Commands (`HELP`) are read at both prompts.
 pub fn study(
     session: &mut Session,
     clock: &Clock,
@@ -51,6 +141,7 @@ pub fn study(
             std::process::exit(130);
         });
     }
+    let bug = |e: crate::session::SessionError| Error::Terminal(std::io::Error::other(e));
 
     header(&session.summary());
     while let Some(prompt) = session.prompt() {
@@ -62,9 +153,7 @@ pub fn study(
         if let Some((handle, held)) = session.current()
             && !journal.still_due(handle, held)?
         {
-            session
-                .skip()
-                .map_err(|e| Error::Terminal(std::io::Error::other(e)))?;
+            session.skip().map_err(bug)?;
             *shared.lock().unwrap_or_else(PoisonError::into_inner) = session.summary();
             println!(
                 "{DIM}Skipping `{}`: another session answered it after this one started.{DIM:#}",
@@ -77,22 +166,45 @@ pub fn study(
         };
         show(&prompt);
         let asked = clock.now();
-        let Some(typed) = read(&mut input, "answer> ", echo)? else {
-            break;
+        let typed = match read_answer(&mut input, session, journal, echo)? {
+            Step::Go(typed) => typed,
+            Step::Next => {
+                *shared.lock().unwrap_or_else(PoisonError::into_inner) = session.summary();
+                println!();
+                continue;
+            }
+            Step::Quit => break,
         };
         let answered = clock.now();
         let feedback = session
             .answer(&typed, elapsed_ms(asked, answered), answered)
-            .map_err(|e| Error::Terminal(std::io::Error::other(e)))?;
+            .map_err(bug)?;
         show_feedback(&feedback, session.prompt().map(|p| p.card));
-        let (rating, ended) = ask_rating(&mut input, feedback.suggested, &feedback, echo)?;
-        let review = session
-            .rate(rating, answered)
-            .map_err(|e| Error::Terminal(std::io::Error::other(e)))?;
+        let (rating, ended) = match read_rating(&mut input, session, journal, &feedback, echo)? {
+            Step::Go(rated) => rated,
+            Step::Next => {
+                *shared.lock().unwrap_or_else(PoisonError::into_inner) = session.summary();
+                println!();
+                continue;
+            }
+            // Quitting keeps the answer, as the end of input does.
+            Step::Quit => (feedback.suggested, true),
+        };
+        let review = session.rate(rating, answered).map_err(bug)?;
         {
             let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
             journal.record(&review)?;
             *guard = session.summary();
+        }
+        if let Some(leech) = review.leech {
+            println!(
+                "{WARN}Leech:{WARN:#} `{}` was forgotten {} (the threshold is {}); it is tagged leech and suspended. Rewrite it, or bring it back with `factdrill card unsuspend {}/{}`.",
+                safe(review.card.as_str()),
+                crate::error::count(leech.lapses as usize, "time"),
+                leech.threshold,
+                safe(&deck_of(session, &review)),
+                safe(review.card.as_str())
+            );
         }
         if ended {
             break;
@@ -100,6 +212,177 @@ pub fn study(
         println!();
     }
     Ok(session.summary())
+}
+
+/// Where a prompt leads.
+enum Step<T> {
+    /// What was typed.
+    Go(T),
+    /// A command moved on: show the next prompt.
+    Next,
+    /// End the session.
+    Quit,
+}
+
+/// Reads the answer at `answer>`, running the commands typed there.
+fn read_answer(
+    input: &mut impl BufRead,
+    session: &mut Session,
+    journal: &mut impl Journal,
+    echo: bool,
+) -> Result<Step<String>, Error> {
+    loop {
+        let Some(line) = read(input, "answer> ", echo)? else {
+            return Ok(Step::Quit);
+        };
+        match parse_command(&line) {
+            None => {
+                // `::x` is the answer `:x`.
+                let trimmed = line.trim_start();
+                return Ok(Step::Go(match trimmed.strip_prefix(':') {
+                    Some(rest) if rest.starts_with(':') => rest.to_owned(),
+                    _ => line,
+                }));
+            }
+            Some(Err(message)) => println!("{message}"),
+            Some(Ok(command)) => match run_command(&command, session, journal, None)? {
+                Flow::Stay => {}
+                Flow::Next => return Ok(Step::Next),
+                Flow::Quit => return Ok(Step::Quit),
+            },
+        }
+    }
+}
+
+/// Reads the rating at `rate>` (and whether input ended), running the commands typed there.
+fn read_rating(
+    input: &mut impl BufRead,
+    session: &mut Session,
+    journal: &mut impl Journal,
+    feedback: &Feedback,
+    echo: bool,
+) -> Result<Step<(Rating, bool)>, Error> {
+    loop {
+        match ask_rating(input, feedback, session.is_cram(), echo)? {
+            Rated::Rating(rating, ended) => return Ok(Step::Go((rating, ended))),
+            Rated::Command(command) => {
+                match run_command(&command, session, journal, Some(feedback))? {
+                    Flow::Stay => {}
+                    Flow::Next => return Ok(Step::Next),
+                    Flow::Quit => return Ok(Step::Quit),
+                }
+            }
+        }
+    }
+}
+
+/// The deck id of a reviewed card, for messages.
+fn deck_of(session: &Session, review: &Review) -> String {
+    session.deck_id(review.deck).to_owned()
+}
+
+/// Runs a command typed at a prompt; `feedback` is the graded answer at the rating prompt.
+fn run_command(
+    command: &Command,
+    session: &mut Session,
+    journal: &mut impl Journal,
+    feedback: Option<&Feedback>,
+) -> Result<Flow, Error> {
+    let card = session
+        .prompt()
+        .map(|p| (p.card.id.to_string(), p.deck_id.to_owned()));
+    let bug = |e: crate::session::SessionError| Error::Terminal(std::io::Error::other(e));
+    match command {
+        Command::Help => {
+            println!("{HELP}");
+            Ok(Flow::Stay)
+        }
+        Command::Quit => Ok(Flow::Quit),
+        Command::Explain => {
+            if let (Some(feedback), Some(prompt)) = (feedback, session.prompt()) {
+                explain(feedback, prompt.card);
+            } else {
+                println!(
+                    "{DIM}Answer first (Enter alone gives up); then :e explains the grade.{DIM:#}"
+                );
+            }
+            Ok(Flow::Stay)
+        }
+        Command::Undo => match session.undo() {
+            Ok(Undo::Answer) => {
+                println!("{DIM}Answer taken back; answer again.{DIM:#}");
+                Ok(Flow::Next)
+            }
+            Ok(Undo::Review(undone)) => {
+                journal.undo(&undone)?;
+                println!(
+                    "{DIM}Undone: your last answer to `{}` is deleted; it is asked again.{DIM:#}",
+                    safe(undone.card.as_str())
+                );
+                Ok(Flow::Next)
+            }
+            Err(_) => {
+                println!("{DIM}Nothing to undo.{DIM:#}");
+                Ok(Flow::Stay)
+            }
+        },
+        Command::Suspend | Command::Bury | Command::Flag(..) => {
+            let Some((id, deck)) = card else {
+                return Ok(Flow::Stay);
+            };
+            let marking = match command {
+                Command::Suspend => session.suspend(),
+                Command::Bury => session.bury(),
+                Command::Flag(flag, note) => session.flag(*flag, note.clone()),
+                _ => unreachable!("only marks reach here"),
+            }
+            .map_err(bug)?;
+            journal.mark(&marking)?;
+            let (id, deck) = (safe(&id), safe(&deck));
+            match &marking.mark {
+                Mark::Suspend => {
+                    println!(
+                        "{DIM}Suspended `{id}`: it is not shown again until `factdrill card unsuspend {deck}/{id}`.{DIM:#}"
+                    );
+                    Ok(Flow::Next)
+                }
+                Mark::Bury { .. } => {
+                    println!("{DIM}Buried `{id}` until tomorrow.{DIM:#}");
+                    Ok(Flow::Next)
+                }
+                Mark::Flag {
+                    flag: Some(flag), ..
+                } => {
+                    println!("{DIM}Flagged `{id}` {flag}.{DIM:#}");
+                    Ok(Flow::Stay)
+                }
+                Mark::Flag { flag: None, .. } => {
+                    println!("{DIM}Flag removed from `{id}`.{DIM:#}");
+                    Ok(Flow::Stay)
+                }
+            }
+        }
+    }
+}
+
+/// `:e` after an answer: the grader's whole explanation, what else is accepted, and the
+/// card's explanation and source.
+fn explain(feedback: &Feedback, card: &crate::deck::Card) {
+    println!("{DIM}Grade:{DIM:#} {}", safe(&feedback.grade.explanation));
+    println!("{DIM}Answer:{DIM:#} {}", safe(&feedback.correct_answer));
+    if !card.accept.is_empty() {
+        let accepted: Vec<String> = card.accept.iter().map(|a| safe(a)).collect();
+        println!("{DIM}Also accepted:{DIM:#} {}", accepted.join("; "));
+    }
+    if let Some(explanation) = &card.explanation {
+        println!("{DIM}Explanation:{DIM:#} {}", safe(explanation));
+    }
+    if let Some(source) = &card.source {
+        println!("{DIM}Source:{DIM:#} {}", safe(source));
+    }
+    if !card.tags.is_empty() {
+        println!("{DIM}Tags:{DIM:#} {}", safe(&card.tags.join(", ")));
+    }
 }
 
 fn elapsed_ms(from: Timestamp, to: Timestamp) -> u64 {
@@ -111,14 +394,20 @@ fn header(summary: &Summary) {
         println!("Nothing is due now.");
     } else {
         println!(
-            "{} to study. Type your answer and press Enter; Ctrl-D or Ctrl-C stops.\n",
+            "{} to study. Type your answer and press Enter; ? lists commands (:u undo, :s suspend, :b bury, :f flag); Ctrl-D or Ctrl-C stops.\n",
             crate::error::count(summary.left as usize, "card")
         );
     }
 }
 
 fn show(prompt: &Prompt<'_>) {
-    let tag = if prompt.is_new { ", new" } else { "" };
+    let mut tag = if prompt.is_new { ", new" } else { "" }.to_owned();
+    if let Some(flag) = prompt.flag {
+        tag.push_str(&format!(", flagged {flag}"));
+        if let Some(note) = prompt.note {
+            tag.push_str(&format!(": {}", safe(note)));
+        }
+    }
     println!(
         "{DIM}[{}/{}{tag}]{DIM:#} {}",
         prompt.number,
@@ -187,32 +476,59 @@ fn show_feedback(feedback: &Feedback, card: Option<&crate::deck::Card>) {
     }
 }
 
-/// Asks for a rating; Enter takes the suggestion. Returns the rating and whether input ended
-/// (EOF after an answer still records it, with the suggested rating).
+/// What the learner typed at the rating prompt.
+enum Rated {
+    /// A rating, and whether input ended (EOF after an answer still records it, with the
+    /// suggested rating).
+    Rating(Rating, bool),
+    Command(Command),
+}
+
+/// Asks for a rating; Enter takes the suggestion. Commands are returned to the caller.
 fn ask_rating(
     input: &mut impl BufRead,
-    suggested: Rating,
     feedback: &Feedback,
+    cram: bool,
     echo: bool,
-) -> Result<(Rating, bool), Error> {
+) -> Result<Rated, Error> {
+    let suggested = feedback.suggested;
     let options: Vec<String> = Rating::ALL
         .iter()
         .zip(feedback.intervals)
-        .map(|(r, d)| format!("{} {} {}", r.number(), r.name(), duration(d)))
+        .map(|(r, d)| {
+            if cram {
+                format!("{} {}", r.number(), r.name())
+            } else {
+                format!("{} {} {}", r.number(), r.name(), duration(d))
+            }
+        })
         .collect();
+    let cram_note = if cram {
+        " (cram: no schedule changes)"
+    } else {
+        ""
+    };
     println!(
-        "{DIM}{}; Enter = {} {}{DIM:#}",
+        "{DIM}{}; Enter = {} {}{cram_note}{DIM:#}",
         options.join(" · "),
         suggested.number(),
         suggested.name()
     );
     loop {
         let Some(line) = read(input, "rate> ", echo)? else {
-            return Ok((suggested, true));
+            return Ok(Rated::Rating(suggested, true));
         };
+        match parse_command(&line) {
+            Some(Ok(command)) => return Ok(Rated::Command(command)),
+            Some(Err(message)) => {
+                println!("{message}");
+                continue;
+            }
+            None => {}
+        }
         let line = line.trim().to_lowercase();
         if line.is_empty() {
-            return Ok((suggested, false));
+            return Ok(Rated::Rating(suggested, false));
         }
         let chosen = line
             .parse::<i64>()
@@ -224,10 +540,10 @@ fn ask_rating(
                     .find(|r| r.name().to_lowercase() == line)
             });
         if let Some(rating) = chosen {
-            return Ok((rating, false));
+            return Ok(Rated::Rating(rating, false));
         }
         println!(
-            "Type 1, 2, 3 or 4, or press Enter for {}.",
+            "Type 1, 2, 3 or 4, or press Enter for {} (? for commands).",
             suggested.name()
         );
     }

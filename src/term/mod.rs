@@ -31,6 +31,7 @@ pub mod chart;
 mod line;
 mod optimize;
 mod stats;
+pub mod tui;
 
 use std::io::Write;
 use std::path::Path;
@@ -40,12 +41,13 @@ use jiff::SignedDuration;
 
 use crate::deck::Deck;
 use crate::error::Error;
-use crate::session::Summary;
+use crate::session::{Stop, Summary};
 use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::{Journal, study};
 pub use optimize::{FitProgress, evaluation_report, fit_report};
+pub use tui::{Actions, Outcome};
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
@@ -164,61 +166,218 @@ pub fn sync_report(deck: &Deck, report: &SyncReport) {
     }
 }
 
-/// The end-of-session summary.
-pub fn study_summary(summary: &Summary, due_tomorrow: u32) {
-    println!("{}", summary_text(summary, Some(due_tomorrow)));
+/// What the end-of-session summary adds to the session's own totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outlook {
+    /// Cards due during the next study day.
+    pub due_tomorrow: u32,
+    /// Consecutive study days, today included if studied.
+    pub streak: u32,
+    /// Wall-clock time of the session.
+    pub elapsed: SignedDuration,
 }
 
-fn summary_text(s: &Summary, due_tomorrow: Option<u32>) -> String {
+/// The end-of-session summary.
+pub fn study_summary(summary: &Summary, outlook: &Outlook) {
+    println!("{}", summary_text(summary, Some(outlook)));
+}
+
+fn summary_text(s: &Summary, outlook: Option<&Outlook>) -> String {
     let mut out = String::new();
+    let ms = |ms: u64| {
+        duration(SignedDuration::from_millis(
+            i64::try_from(ms).unwrap_or(i64::MAX),
+        ))
+    };
     if s.answered == 0 {
         out.push_str("Nothing studied.");
     } else {
         let pct = f64::from(s.passed) * 100.0 / f64::from(s.answered);
         out.push_str(&format!(
-            "{BOLD}Session over:{BOLD:#} {} answered, {} right ({pct:.0}%), {} new; {} answering.\n",
+            "{BOLD}Session over:{BOLD:#} {} answered, {} right ({pct:.0}%), {} new; {} answering",
             s.answered,
             s.passed,
             s.new_cards,
-            duration(SignedDuration::from_millis(
-                i64::try_from(s.response_ms).unwrap_or(i64::MAX)
-            ))
+            ms(s.response_ms)
         ));
+        if let Some(o) = outlook {
+            out.push_str(&format!(", {} in all", duration(o.elapsed)));
+        }
+        out.push_str(".\n");
         out.push_str(&format!(
             "Ratings: Again {}, Hard {}, Good {}, Easy {}.",
             s.ratings[0], s.ratings[1], s.ratings[2], s.ratings[3]
         ));
     }
-    if s.left > 0 {
-        out.push_str(&format!(
+    if s.cram {
+        out.push_str("\nCram: practice only; no card's schedule changed.");
+    }
+    let mut marks = Vec::new();
+    if s.suspended > 0 {
+        marks.push(format!(
+            "{} suspended",
+            crate::error::count(s.suspended as usize, "card")
+        ));
+    }
+    if s.buried > 0 {
+        marks.push(format!(
+            "{} buried until tomorrow",
+            crate::error::count(s.buried as usize, "card")
+        ));
+    }
+    if s.leeches > 0 {
+        let es = if s.leeches == 1 { "" } else { "es" };
+        marks.push(format!("{} new leech{es} (suspended)", s.leeches));
+    }
+    if s.undone > 0 {
+        marks.push(format!(
+            "{} undone",
+            crate::error::count(s.undone as usize, "answer")
+        ));
+    }
+    if !marks.is_empty() {
+        out.push_str(&format!("\n{}.", capitalise(&marks.join(", "))));
+    }
+    match s.stopped {
+        Some(Stop::TimeBox(box_)) => out.push_str(&format!(
+            "\nTime is up ({}): {} left for another session.",
+            duration(box_),
+            crate::error::count(s.left as usize, "card")
+        )),
+        None if s.left > 0 => out.push_str(&format!(
             "\nStill to do now: {}.",
             crate::error::count(s.left as usize, "card")
-        ));
+        )),
+        None => {}
     }
-    let held = s.held;
-    let mut parts = Vec::new();
-    if held.reviews > 0 {
-        parts.push(crate::error::count(held.reviews as usize, "review"));
-    }
-    if held.new > 0 {
-        parts.push(crate::error::count(held.new as usize, "new card"));
-    }
-    if !parts.is_empty() {
+    out.push_str(&held_text(s));
+    if let Some(o) = outlook {
         out.push_str(&format!(
-            "\nThe daily limits keep {} for later days.",
-            parts.join(" and ")
+            "\nDue tomorrow: {}. Streak: {}.",
+            o.due_tomorrow,
+            crate::error::count(o.streak as usize, "day")
         ));
-    }
-    if let Some(n) = due_tomorrow {
-        out.push_str(&format!("\nDue tomorrow: {n}."));
     }
     out
 }
 
+/// One line per rule that kept due cards out of the session, saying how many.
+fn held_text(s: &Summary) -> String {
+    let mut out = String::new();
+    let held = s.held;
+    let both = |reviews: u32, new: u32| {
+        let mut parts = Vec::new();
+        if reviews > 0 {
+            parts.push(crate::error::count(reviews as usize, "review"));
+        }
+        if new > 0 {
+            parts.push(crate::error::count(new as usize, "new card"));
+        }
+        parts.join(" and ")
+    };
+    if held.reviews > 0 || held.new > 0 {
+        out.push_str(&format!(
+            "\nThe decks' daily limits keep {} for later days.",
+            both(held.reviews, held.new)
+        ));
+    }
+    if held.reviews_global > 0 || held.new_global > 0 {
+        let mut limits = Vec::new();
+        if let (Some(n), true) = (s.global.reviews_per_day, held.reviews_global > 0) {
+            limits.push(format!("--reviews {n}"));
+        }
+        if let (Some(n), true) = (s.global.new_per_day, held.new_global > 0) {
+            limits.push(format!("--new {n}"));
+        }
+        out.push_str(&format!(
+            "\nThe daily limit{} {} keep{} {} for later days.",
+            if limits.len() > 1 { "s" } else { "" },
+            limits.join(" and "),
+            if limits.len() > 1 { "" } else { "s" },
+            both(held.reviews_global, held.new_global)
+        ));
+    }
+    if held.session_limit > 0 {
+        out.push_str(&format!(
+            "\n--limit {} leaves {} for another session.",
+            s.limit.unwrap_or(0),
+            crate::error::count(held.session_limit as usize, "card")
+        ));
+    }
+    if held.siblings > 0 {
+        out.push_str(&format!(
+            "\n{} wait for another day: a card of the same fact is studied today (sibling burying).",
+            crate::error::count(held.siblings as usize, "card")
+        ));
+    }
+    out
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// What `factdrill card` did to one card.
+pub fn card_done(card: &crate::store::FoundCard, done: &str) {
+    println!("{}/{}: {done}", safe(&card.deck), safe(&card.card));
+}
+
+/// `factdrill card show`: a card and its marks.
+pub fn card_marks(
+    card: &crate::store::FoundCard,
+    marks: &crate::mark::Marks,
+    now: jiff::Timestamp,
+    tz: &jiff::tz::TimeZone,
+) {
+    let local = |t: jiff::Timestamp| {
+        t.to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let retired = if card.retired { " (retired)" } else { "" };
+    println!(
+        "{BOLD}{}/{}{BOLD:#}{retired}  {}",
+        safe(&card.deck),
+        safe(&card.card),
+        safe(&card.prompt)
+    );
+    let mut lines = Vec::new();
+    if let Some(at) = marks.suspended {
+        lines.push(format!("suspended since {}", local(at)));
+    }
+    if let Some(until) = marks.buried_until.filter(|_| marks.is_buried(now)) {
+        lines.push(format!("buried until {}", local(until)));
+    }
+    if let Some(flag) = marks.flag {
+        let note = marks
+            .note
+            .as_deref()
+            .map_or_else(String::new, |n| format!(": {}", safe(n)));
+        lines.push(format!("flagged {flag}{note}"));
+    }
+    if marks.leech {
+        lines.push("leech (failed too often)".to_owned());
+    }
+    if lines.is_empty() {
+        lines.push("no marks".to_owned());
+    }
+    for line in lines {
+        println!("  {line}");
+    }
+}
+
 pub fn stats(s: &Snapshot) {
     let p = s.phases;
+    let suspended = if p.suspended > 0 {
+        format!(" ({} suspended)", p.suspended)
+    } else {
+        String::new()
+    };
     println!(
-        "{BOLD}Cards{BOLD:#}      {} active: {} new, {} learning, {} review, {} relearning; {} retired",
+        "{BOLD}Cards{BOLD:#}      {} active{suspended}: {} new, {} learning, {} review, {} relearning; {} retired",
         s.active_cards(),
         p.new,
         p.learning,
@@ -375,12 +534,13 @@ pub fn card_report(r: &CardReport, tz: &jiff::tz::TimeZone) {
         println!("{BOLD}History{BOLD:#}");
         for review in &h.reviews {
             println!(
-                "  {}  {:<5}  {:<7}  {:>6}  {}  {}",
+                "  {}  {:<5}  {:<7}  {:>6}  {}  {}{}",
                 local(review.reviewed_at),
                 review.rating.name(),
                 review.verdict,
                 format!("{:.1}s", review.response_ms as f64 / 1000.0),
                 safe(&review.scheduler),
+                if review.cram { "(cram) " } else { "" },
                 safe(&review.answer)
             );
         }

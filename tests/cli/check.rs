@@ -73,6 +73,7 @@ fn every_command_has_help_with_an_example() {
         vec!["schedule", "--help"],
         vec!["extract", "--help"],
         vec!["due", "--help"],
+        vec!["card", "--help"],
     ] {
         let out = env.cmd(NOW).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -129,7 +130,7 @@ fn newer_database_is_refused_and_left_alone() {
     let (_, stderr) = output(&env, &out);
     assert_eq!(
         stderr,
-        "factdrill: error: [TMP]/progress.db was written by a newer factdrill (schema version 999; this one knows up to 2); upgrade factdrill, or use another database with --db\n"
+        "factdrill: error: [TMP]/progress.db was written by a newer factdrill (schema version 999; this one knows up to 3); upgrade factdrill, or use another database with --db\n"
     );
     assert_eq!(
         std::fs::read(&db).unwrap(),

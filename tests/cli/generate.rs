@@ -229,3 +229,93 @@ fn generate_help_and_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "an article is not a facts file");
 }
+
+#[test]
+fn build_merges_into_a_deck_keeping_what_people_wrote() {
+    let env = Env::new();
+    let deck = env.dir.path().join("oms.yaml");
+    let build = |extra: &[&str]| {
+        let out = env
+            .cmd(DAY1)
+            .args(["build", "decks/oms.txt", "-o"])
+            .arg(&deck)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        output(&env, &out).1
+    };
+    // A hand-written deck: one card on something the article's facts do not hold, one asking
+    // a question the generator asks too.
+    let hand = "id: oms\nname: My OMS\ncards:\n\
+        \x20 - id: my-note\n    prompt: Who wrote this deck?\n    answer: Me\n\
+        \x20 - id: my-netherlands\n    prompt: Who led the Dutch branch of the OMS?\n    \
+        answer: Henk Sneevliet\n    explanation: He later founded a party of his own.\n    \
+        source: In the Netherlands, the head was Henk Sneevliet.\n";
+    std::fs::write(&deck, hand).unwrap();
+    let merge = deck.to_string_lossy().into_owned();
+
+    let summary = build(&["--merge", &merge]);
+    assert!(
+        summary.contains("1 hand-written kept, 0 edited kept, 1 covered by hand-written cards"),
+        "{summary}"
+    );
+    let merged = factdrill::deck::load(&deck).unwrap();
+    assert_eq!(merged.name, "My OMS", "the deck's own header is kept");
+    assert_eq!(&merged.cards[0].id.to_string(), "my-note");
+    assert_eq!(merged.card("my-netherlands").unwrap().generated, None);
+    assert!(
+        !merged
+            .cards
+            .iter()
+            .any(|c| c.prompt == "Who headed the OMS in the Netherlands?"),
+        "the hand-written card asking the same question covers the generated one"
+    );
+    assert!(merged.cards.len() > 80);
+
+    // A person edits a generated card: it is theirs from then on.
+    let edited = merged
+        .cards
+        .iter()
+        .find(|c| c.generated.is_some() && c.prompt.starts_with("Who"))
+        .unwrap()
+        .clone();
+    let before = std::fs::read_to_string(&deck).unwrap();
+    let text = before.replacen(
+        &format!("prompt: {}", edited.prompt),
+        "prompt: My own wording of this question?",
+        1,
+    );
+    assert_ne!(text, before);
+    std::fs::write(&deck, text).unwrap();
+    let summary = build(&["--merge", &merge]);
+    assert!(summary.contains("1 edited kept"), "{summary}");
+    let again = factdrill::deck::load(&deck).unwrap();
+    assert_eq!(
+        again.card(edited.id.as_str()).unwrap().prompt,
+        "My own wording of this question?"
+    );
+    for card in &merged.cards {
+        assert!(again.card(card.id.as_str()).is_some(), "{} kept", card.id);
+    }
+    // Building again over the merged deck changes nothing.
+    let before = std::fs::read_to_string(&deck).unwrap();
+    build(&["--merge", &merge]);
+    assert_eq!(std::fs::read_to_string(&deck).unwrap(), before);
+    let out = env.cmd(DAY1).arg("check").arg(&deck).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+
+    // With --adopt, from the hand-written deck, the generated card takes the hand-written
+    // card's id and its explanation.
+    std::fs::write(&deck, hand).unwrap();
+    let summary = build(&["--merge", &merge, "--adopt"]);
+    assert!(summary.contains("1 adopted"), "{summary}");
+    let adopted = factdrill::deck::load(&deck).unwrap();
+    let card = adopted.card("my-netherlands").unwrap();
+    assert_eq!(card.prompt, "Who headed the OMS in the Netherlands?");
+    assert_eq!(
+        card.explanation.as_deref(),
+        Some("He later founded a party of his own.")
+    );
+    assert!(card.generated.is_some());
+}

@@ -7,11 +7,16 @@
 mod check;
 mod extract;
 mod generate;
+mod interop;
 mod optimize;
 mod reliability;
 mod schedule;
+mod session;
 mod stats;
 mod study;
+// Needs a Unix pseudo-terminal, `sh` and `stty`.
+#[cfg(unix)]
+mod tui;
 
 use std::path::{Path, PathBuf};
 

@@ -131,6 +131,8 @@ fn write_history(env: &Env) -> HashMap<(&'static str, usize), CardState> {
                 scheduler: scheduler.name(),
                 state: &state,
                 previous: &stored.state,
+                cram: false,
+                leech: false,
             })
             .unwrap();
         stored.state = state;

@@ -1,4 +1,4 @@
--- factdrill schema v2: FSRS-6 parameters fitted to the learner's own review log
+-- factdrill schema v3: FSRS-6 parameters fitted to the learner's own review log
 -- (`factdrill optimize --save`). Additive: nothing else changes.
 
 CREATE TABLE fsrs_params (
