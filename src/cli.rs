@@ -130,6 +130,18 @@ pub enum Command {
         #[command(subcommand)]
         action: CardAction,
     },
+
+    /// Fit FSRS-6's 21 parameters to your own review history
+    #[command(
+        after_help = "Examples:\n  factdrill optimize              # fit to every review in the database, show the result\n  factdrill optimize --save       # ... and schedule every deck with it\n  factdrill optimize --deck oms --save\n  factdrill optimize --revlog revlog.csv --json\n\nThe fit, its minimum of data and the order in which saved parameters apply are described in docs/optimizer.md."
+    )]
+    Optimize(OptimizeArgs),
+
+    /// Compare default FSRS-6, fitted FSRS-6 and SM-2 on the later part of your history
+    #[command(
+        after_help = "Examples:\n  factdrill evaluate\n  factdrill evaluate --revlog revlog.csv --json\n\nFSRS-6 is fitted on the first 80 % of the log's time span and every model predicts the rest; docs/optimizer.md defines the split and the metrics."
+    )]
+    Evaluate(EvaluateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +216,79 @@ fn parse_flag(text: &str) -> Result<crate::mark::Flag, String> {
                 .join(", ")
         )
     })
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Fit to this review log (CSV card_id,review_time,rating, or factdrill JSON) instead of
+    /// the database's
+    #[arg(long, value_name = "FILE")]
+    pub revlog: Option<PathBuf>,
+
+    /// Only this deck's reviews (from the database), and with --save, save for this deck
+    /// only
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+
+    /// Save the parameters: the deck's (with --deck) or every deck's scheduler uses them
+    #[arg(long)]
+    pub save: bool,
+
+    /// Seeds the order of the training batches
+    #[arg(long, value_name = "N", default_value_t = 2023)]
+    pub seed: u64,
+
+    /// Print the parameters and metrics as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Evaluate on this review log (CSV card_id,review_time,rating, or factdrill JSON)
+    /// instead of the database's
+    #[arg(long, value_name = "FILE")]
+    pub revlog: Option<PathBuf>,
+
+    /// Only this deck's reviews (from the database)
+    #[arg(long, value_name = "ID", conflicts_with = "revlog")]
+    pub deck: Option<String>,
+
+    /// Also score these 21 FSRS-6 parameters (separated by commas or spaces)
+    #[arg(long, value_name = "W", value_parser = parse_parameter_list)]
+    pub parameters: Option<ParameterList>,
+
+    /// Seeds the order of the training batches
+    #[arg(long, value_name = "N", default_value_t = 2023)]
+    pub seed: u64,
+
+    /// Print the numbers as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// 21 FSRS-6 parameters given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParameterList(pub [f64; 21]);
+
+fn parse_parameter_list(text: &str) -> Result<ParameterList, String> {
+    crate::schedule::config::parse_parameters(text)
+        .map(ParameterList)
+        .map_err(|e| e.to_string())
+}
+
+/// Measures how long a piece of work took (the wall clock, read here like every clock).
+#[derive(Debug, Clone, Copy)]
+pub struct Stopwatch(std::time::Instant);
+
+impl Stopwatch {
+    pub fn start() -> Self {
+        Self(std::time::Instant::now())
+    }
+
+    pub fn seconds(&self) -> f64 {
+        self.0.elapsed().as_secs_f64()
+    }
 }
 
 #[derive(Debug, Args)]

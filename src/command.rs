@@ -9,15 +9,18 @@ use crate::cli::{
     ExportReviewsArgs, ExportWhat, ExtractArgs, ImportDeckArgs, ImportReviewsArgs, ImportWhat,
     ReportArgs, ReviewFormat, ScheduleArgs, StatsArgs, StudyArgs, SyncArgs,
 };
+use crate::cli::{EvaluateArgs, OptimizeArgs};
 use crate::day::Day;
 use crate::deck::{self, Deck};
 use crate::error::Error;
 use crate::exchange;
 use crate::grade::{GradeOptions, Grader};
+use crate::schedule::optimize;
 use crate::schedule::{Algorithm, CardState, Scheduler, SchedulerConfig};
 use crate::session::{self, DeckPlan, Plan, Session, StudyCard};
 use crate::stats::{CardReport, Report};
 use crate::store::{NewReview, Store, StoreError};
+use crate::store::{ParamScope, SavedParameters};
 use crate::term;
 use crate::term::tui::Outcome;
 
@@ -52,6 +55,8 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
         Command::Report(args) => report(&args, config),
         Command::Card { action } => card(&action, config),
         Command::Sync(args) => sync(&args, config),
+        Command::Optimize(args) => optimize(&args, config),
+        Command::Evaluate(args) => evaluate(&args, config),
     }
 }
 
@@ -88,9 +93,10 @@ fn sync(args: &SyncArgs, config: &Config) -> Result<(), Error> {
         }
         // A file that is gone or invalid here: the next `study` that can load it replays.
         // (`sync` invalidated the deck's cache either way.)
+        let saved = store.parameters_for(&known.key)?;
         if let Ok(deck) = deck::load(&known.path)
             && deck.id.as_str() == known.key
-            && let Ok((scheduler, fingerprint)) = scheduler_for(&deck, None)
+            && let Ok((scheduler, fingerprint)) = scheduler_for(&deck, None, saved.as_ref())
         {
             store.ensure_states(&deck.id, scheduler.as_ref(), &fingerprint)?;
         }
@@ -160,6 +166,115 @@ fn import_deck(args: &ImportDeckArgs) -> Result<(), Error> {
             imported.deck.id,
             crate::error::count(imported.deck.cards.len(), "card")
         ));
+    }
+    Ok(())
+}
+
+/// The review log the optimizer reads: a file (`--revlog`), or the database's (one deck's
+/// with `deck`). Days are counted in the learner's time zone.
+fn optimizer_log(
+    revlog: Option<&std::path::Path>,
+    deck: Option<&str>,
+    config: &Config,
+) -> Result<optimize::Log, Error> {
+    if let Some(path) = revlog {
+        let text = crate::text::read(path, MAX_IMPORT_BYTES)?;
+        let reviews = exchange::parse(&text).map_err(|problems| Error::Invalid {
+            path: path.to_owned(),
+            problems,
+        })?;
+        return Ok(optimize::revlog::log_from_file(&reviews, &config.tz));
+    }
+    let store = open(config)?;
+    if let Some(deck) = deck
+        && !store.known_decks()?.iter().any(|d| d.key == deck)
+    {
+        return Err(Error::UnknownDeck {
+            deck: deck.to_owned(),
+        });
+    }
+    let mut rows = Vec::new();
+    store.for_each_review(deck, |r| rows.push((r.card, r.at, r.rating)))?;
+    Ok(optimize::Log::from_reviews(rows, &config.tz))
+}
+
+fn optimize(args: &OptimizeArgs, config: &Config) -> Result<(), Error> {
+    let log = optimizer_log(args.revlog.as_deref(), args.deck.as_deref(), config)?;
+    let options = optimize::FitOptions {
+        seed: args.seed,
+        ..optimize::FitOptions::default()
+    };
+    let mut progress = term::FitProgress::new();
+    let watch = crate::cli::Stopwatch::start();
+    let result = optimize::fit(&log, None, &options, &mut |p| progress.update(p));
+    let seconds = watch.seconds();
+    progress.finish();
+    let fit = result?;
+    term::note(&format!(
+        "fitted FSRS-6 to {} reviews in {seconds:.2} s",
+        fit.used_items
+    ));
+    let mut saved = None;
+    if args.save && !fit.kept_defaults {
+        let scope = args
+            .deck
+            .clone()
+            .map_or(ParamScope::Global, ParamScope::Deck);
+        let mut store = open(config)?;
+        store.save_parameters(&SavedParameters {
+            scope: scope.clone(),
+            parameters: fit.parameters,
+            fitted_at: config.clock.now(),
+            review_count: fit.reviews as u64,
+            item_count: fit.items as u64,
+            log_loss: fit.loss_after,
+        })?;
+        saved = Some(scope);
+    }
+    if args.json {
+        let mut json = fit.to_json();
+        json["before"] = optimize::metrics_json(&optimize::in_sample_metrics(
+            &log,
+            None,
+            &crate::schedule::fsrs::DEFAULT_PARAMETERS,
+        ));
+        json["after"] =
+            optimize::metrics_json(&optimize::in_sample_metrics(&log, None, &fit.parameters));
+        json["saved"] = match &saved {
+            None => serde_json::Value::Null,
+            Some(ParamScope::Global) => "global".into(),
+            Some(ParamScope::Deck(deck)) => format!("deck {deck}").into(),
+        };
+        term::print_json(&json);
+    } else {
+        let before =
+            optimize::in_sample_metrics(&log, None, &crate::schedule::fsrs::DEFAULT_PARAMETERS);
+        let after = optimize::in_sample_metrics(&log, None, &fit.parameters);
+        term::fit_report(&fit, [&before, &after], args.save, saved.as_ref());
+    }
+    Ok(())
+}
+
+fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<(), Error> {
+    let log = optimizer_log(args.revlog.as_deref(), args.deck.as_deref(), config)?;
+    let options = optimize::FitOptions {
+        seed: args.seed,
+        ..optimize::FitOptions::default()
+    };
+    let split = optimize::evaluate::split_of(&log);
+    let mut progress = term::FitProgress::new();
+    let watch = crate::cli::Stopwatch::start();
+    let fitted = optimize::evaluate::fit_past(&log, split, &options, &mut |p| progress.update(p));
+    let fit_seconds = watch.seconds();
+    progress.finish();
+    let evaluation =
+        optimize::evaluate::evaluate(&log, split, fitted?, args.parameters.map(|p| p.0))?;
+    if args.json {
+        let mut json = evaluation.to_json();
+        json["fit_seconds"] = fit_seconds.into();
+        term::print_json(&json);
+    } else {
+        term::evaluation_report(&evaluation, &config.tz);
     }
     Ok(())
 }
@@ -284,7 +399,8 @@ fn import_reviews(args: &ImportReviewsArgs, config: &Config) -> Result<(), Error
     let decks = store.catalog(None)?.decks;
     for info in decks.iter().filter(|d| report.decks.contains(&d.key)) {
         if let Ok(id) = deck::Id::parse(&info.key) {
-            let scheduler = deck_scheduler(info);
+            let saved = store.parameters_for(&info.key)?;
+            let scheduler = deck_scheduler(info, saved.as_ref());
             store.ensure_states(&id, scheduler.as_ref(), &format!("imported at {now}"))?;
         }
     }
@@ -347,15 +463,18 @@ fn schedule(args: &ScheduleArgs, config: &Config) -> Result<(), Error> {
         deck: args.deck.clone(),
     })?;
     // The deck file holds the scheduler settings; without it, the defaults apply.
+    let saved = store.parameters_for(&history.deck)?;
     let mut settings = match deck::load(&history.deck_path) {
-        Ok(deck) if deck.id.as_str() == history.deck => deck.scheduling,
+        Ok(deck) if deck.id.as_str() == history.deck => {
+            with_saved_parameters(deck.scheduling, deck.fixed_parameters, saved.as_ref())
+        }
         _ => {
             term::warn(&format!(
                 "cannot read deck `{}` from {}; using the default scheduler settings",
                 history.deck,
                 history.deck_path.display()
             ));
-            SchedulerConfig::default()
+            with_saved_parameters(SchedulerConfig::default(), false, saved.as_ref())
         }
     };
     if let Some(algorithm) = args.scheduler {
@@ -394,13 +513,31 @@ fn check(args: &CheckArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// A deck's scheduler settings with the FSRS parameters that apply to it, first found of:
+/// the deck file's own `parameters` (`fixed`), the ones `optimize --save` saved for the deck,
+/// the ones it saved for every deck (`Store::parameters_for` gives these two in that order),
+/// the defaults (already in `config`).
+fn with_saved_parameters(
+    mut config: SchedulerConfig,
+    fixed: bool,
+    saved: Option<&SavedParameters>,
+) -> SchedulerConfig {
+    if let Some(saved) = saved
+        && !fixed
+    {
+        config.parameters = saved.parameters;
+    }
+    config
+}
+
 /// A deck's scheduler, with the `--scheduler` override applied, and its fingerprint (every
 /// setting), which tells the store when the deck's state cache must be rebuilt from the log.
 fn scheduler_for(
     deck: &Deck,
     algorithm: Option<Algorithm>,
+    saved: Option<&SavedParameters>,
 ) -> Result<(Box<dyn Scheduler>, String), Error> {
-    let mut config = deck.scheduling.clone();
+    let mut config = with_saved_parameters(deck.scheduling.clone(), deck.fixed_parameters, saved);
     if let Some(algorithm) = algorithm {
         config.algorithm = algorithm;
     }
@@ -451,10 +588,13 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         term::sync_report(deck, &report);
     }
     let mut schedulers = Vec::new();
+    let mut saved = Vec::new();
     for deck in &decks {
-        let (scheduler, fingerprint) = scheduler_for(deck, args.scheduler)?;
+        let params = store.parameters_for(deck.id.as_str())?;
+        let (scheduler, fingerprint) = scheduler_for(deck, args.scheduler, params.as_ref())?;
         store.ensure_states(&deck.id, scheduler.as_ref(), &fingerprint)?;
         schedulers.push(scheduler);
+        saved.push(params);
     }
 
     let day = Day::containing(now, &config.tz);
@@ -462,7 +602,8 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
     // The journal folds a card's log again on undo, with the deck's own scheduler.
     let replay = decks
         .iter()
-        .map(|deck| scheduler_for(deck, args.scheduler).map(|(s, _)| s))
+        .zip(&saved)
+        .map(|(deck, params)| scheduler_for(deck, args.scheduler, params.as_ref()).map(|(s, _)| s))
         .collect::<Result<Vec<_>, _>>()?;
     let all_cards: Vec<deck::Card> = decks.iter().flat_map(|d| d.cards.clone()).collect();
     let grader = Grader::from_cards(&all_cards, GradeOptions::default());
@@ -852,7 +993,10 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
         now,
         tz: &config.tz,
     };
-    let report = Report::collect(&store, &options, deck_scheduler)?;
+    let saved = saved_by_deck(&store)?;
+    let report = Report::collect(&store, &options, |deck| {
+        deck_scheduler(deck, saved.get(&deck.key))
+    })?;
     if args.json {
         term::print_json(&report.to_json());
     } else {
@@ -866,12 +1010,29 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
     Ok(())
 }
 
+/// The FSRS parameters `optimize --save` saved that apply to each known deck (its own, else
+/// the global set), by deck key.
+fn saved_by_deck(store: &Store) -> Result<HashMap<String, SavedParameters>, Error> {
+    let mut saved = HashMap::new();
+    for known in store.known_decks()? {
+        if let Some(params) = store.parameters_for(&known.key)? {
+            saved.insert(known.key, params);
+        }
+    }
+    Ok(saved)
+}
+
 /// The scheduler a deck's file asks for, to replay its log for statistics; the default
 /// scheduler when the file is gone or no longer valid (statistics never fail for that).
-fn deck_scheduler(deck: &crate::store::DeckInfo) -> Box<dyn Scheduler> {
+fn deck_scheduler(
+    deck: &crate::store::DeckInfo,
+    saved: Option<&SavedParameters>,
+) -> Box<dyn Scheduler> {
     let config = match deck::load(&deck.path) {
-        Ok(file) if file.id.as_str() == deck.key => file.scheduling,
-        _ => SchedulerConfig::default(),
+        Ok(file) if file.id.as_str() == deck.key => {
+            with_saved_parameters(file.scheduling, file.fixed_parameters, saved)
+        }
+        _ => with_saved_parameters(SchedulerConfig::default(), false, saved),
     };
     config.build().unwrap_or_else(|_| {
         SchedulerConfig::default()
@@ -898,7 +1059,10 @@ fn report(args: &ReportArgs, config: &Config) -> Result<(), Error> {
         now: config.clock.now(),
         tz: &config.tz,
     };
-    let report = Report::collect(&store, &options, deck_scheduler)?;
+    let saved = saved_by_deck(&store)?;
+    let report = Report::collect(&store, &options, |deck| {
+        deck_scheduler(deck, saved.get(&deck.key))
+    })?;
     let text = match format {
         Format::Html => crate::report::html(&report)?,
         Format::Svg => crate::report::svg(&report)?,

@@ -106,6 +106,9 @@ pub enum Error {
     #[error(transparent)]
     Draw(#[from] crate::report::DrawError),
 
+    #[error(transparent)]
+    Fit(#[from] crate::schedule::optimize::FitError),
+
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
 }

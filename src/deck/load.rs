@@ -26,6 +26,7 @@ const DECK_FIELDS: &[&str] = &[
     "strict",
     "leech_threshold",
     "cards",
+    "parameters",
 ];
 
 const CARD_FIELDS: &[&str] = &[
@@ -117,6 +118,9 @@ fn read_deck(root: &yaml::Node, problems: &mut Vec<Problem>) -> Option<Deck> {
         new_per_day,
         reviews_per_day,
         strict,
+        fixed_parameters: fields
+            .get("parameters")
+            .is_some_and(|n| n.value != Value::Null),
         leech_threshold,
         scheduling,
         cards: cards?,
@@ -169,6 +173,24 @@ fn read_scheduling(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Schedule
                 pos,
                 ConfigError::MaximumInterval { value: days }.to_string(),
             ));
+        }
+    }
+    if fields.get("parameters").is_some() {
+        // 21 numbers: one text ("0.212, 1.2931, ...", as the optimizer prints them) or a list.
+        let items = fields.text_list("parameters", problems);
+        let pos = items
+            .first()
+            .map_or(fields.key_pos("parameters"), |(_, p)| *p);
+        let text: Vec<String> = items.into_iter().map(|(t, _)| t).collect();
+        if !text.is_empty() {
+            match crate::schedule::config::parse_parameters(&text.join(" ")) {
+                Ok(w) => config.parameters = w,
+                Err(e) => {
+                    for problem in e.problems {
+                        problems.push(Problem::new(pos, format!("`parameters`: {problem}")));
+                    }
+                }
+            }
         }
     }
     if let Some(node) = fields.get("fuzz") {
@@ -657,6 +679,35 @@ cards:
                 "1:1: the deck has no `cards`",
                 "1:5: id `bad id` has a space; ids use only ASCII letters, digits and - _ . :",
             ]
+        );
+    }
+
+    #[test]
+    // Parsing the printed numbers gives them back exactly.
+    #[allow(clippy::float_cmp)]
+    fn fsrs_parameters_are_read_as_text_or_list_and_checked() {
+        use crate::schedule::fsrs::DEFAULT_PARAMETERS;
+        let text = DEFAULT_PARAMETERS.map(|w| w.to_string()).join(", ");
+        let cards = "cards:\n  - {id: a, prompt: p, answer: x}\n";
+        let deck = load_str(&format!("id: d\nname: D\nparameters: {text}\n{cards}")).unwrap();
+        assert!(deck.fixed_parameters);
+        assert_eq!(deck.scheduling.parameters, DEFAULT_PARAMETERS);
+        let deck = load_str(&format!("id: d\nname: D\nparameters: [{text}]\n{cards}")).unwrap();
+        assert_eq!(deck.scheduling.parameters, DEFAULT_PARAMETERS);
+        let plain = load_str(&format!("id: d\nname: D\n{cards}")).unwrap();
+        assert!(!plain.fixed_parameters);
+        let mut bad = DEFAULT_PARAMETERS.map(|w| w.to_string());
+        bad[20] = "2".to_owned();
+        assert_eq!(
+            problems(&format!(
+                "id: d\nname: D\nparameters: {}\n{cards}",
+                bad.join(" ")
+            )),
+            vec!["3:13: `parameters`: FSRS parameter w[20] = 2 is out of range: use 0.1 to 0.8"]
+        );
+        assert_eq!(
+            problems(&format!("id: d\nname: D\nparameters: 1 2 3\n{cards}")),
+            vec!["3:13: `parameters`: FSRS needs 21 parameters, got 3"]
         );
     }
 

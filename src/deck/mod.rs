@@ -182,6 +182,9 @@ pub struct Deck {
     pub leech_threshold: Option<u32>,
     /// How this deck's cards are scheduled (algorithm, retention, steps, ...).
     pub scheduling: SchedulerConfig,
+    /// The file gives FSRS `parameters`: parameters saved by `factdrill optimize` do not
+    /// replace them.
+    pub fixed_parameters: bool,
     pub cards: Vec<Card>,
     /// Where the deck was loaded from (empty for decks loaded from a string).
     pub path: PathBuf,

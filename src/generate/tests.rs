@@ -783,3 +783,25 @@ mod random {
         }
     }
 }
+
+#[test]
+fn a_decks_own_fsrs_parameters_survive_rewriting() {
+    let mut w = crate::schedule::fsrs::DEFAULT_PARAMETERS;
+    w[2] = 3.456_789_012_345;
+    w[20] = 0.3;
+    let text = w.map(|x| x.to_string()).join(", ");
+    let deck = load_str(&format!(
+        "id: d\nname: D\nparameters: {text}\ncards:\n  - {{id: a, prompt: p, answer: x}}\n"
+    ))
+    .unwrap();
+    let again = load_str(&to_yaml(&Header::of(&deck), &deck.cards)).unwrap();
+    assert!(again.fixed_parameters);
+    assert!(
+        again
+            .scheduling
+            .parameters
+            .iter()
+            .zip(&w)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+    );
+}

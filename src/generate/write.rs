@@ -109,6 +109,16 @@ fn write_scheduling(out: &mut String, s: &SchedulerConfig) {
     if s.fuzz != d.fuzz {
         let _ = writeln!(out, "fuzz: {}", s.fuzz);
     }
+    // A deck's own FSRS parameters (docs/optimizer.md) survive a merge; `{}` of an f64
+    // reads back as the same number.
+    if s.parameters
+        .iter()
+        .zip(&d.parameters)
+        .any(|(a, b)| a.to_bits() != b.to_bits())
+    {
+        let text: Vec<String> = s.parameters.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "parameters: {}", text.join(", "));
+    }
 }
 
 /// A step in the largest unit that divides it: `1d`, `2h`, `10m`, `30s`.

@@ -11,6 +11,7 @@
 pub mod config;
 pub mod fsrs;
 pub mod fuzz;
+pub mod optimize;
 pub mod sm2;
 pub mod steps;
 

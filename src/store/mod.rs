@@ -14,6 +14,7 @@ pub mod anki;
 mod exchange;
 mod marks;
 mod migrate;
+mod params;
 mod report;
 mod sync;
 
@@ -29,6 +30,7 @@ use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
+pub use params::{ParamScope, SavedParameters};
 pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
 pub use sync::{Applied, Device, FileRecord, PendingEvents, SyncDelete, SyncEvent, SyncReview};
 

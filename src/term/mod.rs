@@ -29,6 +29,7 @@ macro_rules! eprintln {
 
 pub mod chart;
 mod line;
+mod optimize;
 mod stats;
 mod sync;
 pub mod tui;
@@ -46,6 +47,7 @@ use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::{Journal, study};
+pub use optimize::{FitProgress, evaluation_report, fit_report};
 pub use sync::{sync_outcome, sync_status};
 pub use tui::{Actions, Outcome};
 

@@ -8,6 +8,7 @@ mod check;
 mod extract;
 mod generate;
 mod interop;
+mod optimize;
 mod reliability;
 mod schedule;
 mod session;
