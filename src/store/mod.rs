@@ -841,21 +841,20 @@ fn insert_review(
             " WHERE NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)"
         }
     };
-    conn.execute(
-        &format!(
-            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
+    // Cached: an import runs this once per row, and preparing costs more than the insert.
+    conn.prepare_cached(&format!(
+        "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler)
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7{guard}"
-        ),
-        params![
-            card_id,
-            entry.reviewed_at.as_millisecond(),
-            entry.rating.number(),
-            entry.answer,
-            entry.verdict,
-            i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
-            entry.scheduler,
-        ],
-    )
+    ))?
+    .execute(params![
+        card_id,
+        entry.reviewed_at.as_millisecond(),
+        entry.rating.number(),
+        entry.answer,
+        entry.verdict,
+        i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
+        entry.scheduler,
+    ])
 }
 
 /// The fuzz seed of a card: a hash of its deck and card ids, so a card's intervals are
