@@ -10,7 +10,10 @@ use rusqlite::{Connection, MAIN_DB};
 use super::{StoreError, classify};
 
 /// The migrations, in order; migration N brings the schema to version N.
-pub(super) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+pub(super) const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_perf.sql"),
+];
 
 /// The schema version this build writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -10,6 +10,7 @@
 //! "database is locked" when its read snapshot went stale, and `still_due` / `record` notice a
 //! card that another process reviewed since this one read it.
 
+mod cache;
 mod exchange;
 mod migrate;
 mod report;

@@ -291,21 +291,22 @@ fn migrations_back_up_first_and_apply_all_or_nothing() {
     answer(&mut store, &card, Rating::Good, now);
     drop(store);
 
-    // A build with one more migration opens this version-1 database.
-    let two = [
-        migrate::MIGRATIONS[0],
-        "CREATE TABLE extra (x INTEGER) STRICT;",
-    ];
+    // A build with one more migration opens this database (at this build's latest version,
+    // whatever number that is: the test does not change when a migration is added).
+    let n = migrate::MIGRATIONS.len();
+    let latest = n as i64;
+    let mut two = migrate::MIGRATIONS.to_vec();
+    two.push("CREATE TABLE extra (x INTEGER) STRICT;");
     let mut conn = Connection::open(&path).unwrap();
-    let backup = migrate::apply_list(&mut conn, &path, 1, &two)
+    let backup = migrate::apply_list(&mut conn, &path, latest, &two)
         .unwrap()
         .expect("an existing database is backed up");
-    assert_eq!((backup.from, backup.to), (1, 2));
-    assert_eq!(backup.path, dir.path().join("f.db.backup-v1"));
-    assert_eq!(user_version(&conn), 2);
+    assert_eq!((backup.from, backup.to), (latest, latest + 1));
+    assert_eq!(backup.path, dir.path().join(format!("f.db.backup-v{n}")));
+    assert_eq!(user_version(&conn), latest + 1);
     assert!(has_table(&conn, "extra"));
     let copy = Connection::open(&backup.path).unwrap();
-    assert_eq!(user_version(&copy), 1);
+    assert_eq!(user_version(&copy), latest);
     assert!(!has_table(&copy, "extra"));
     let reviews: i64 = copy
         .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
@@ -315,23 +316,24 @@ fn migrations_back_up_first_and_apply_all_or_nothing() {
     let first_copy = std::fs::read(&backup.path).unwrap();
 
     // A failing migration changes nothing: the good one before it is rolled back too.
-    let broken = [
-        migrate::MIGRATIONS[0],
-        "CREATE TABLE extra (x INTEGER) STRICT;",
-        "CREATE TABLE more (x INTEGER) STRICT;",
-        "CREATE TABLE worse (x INTEGER) STRICT; THIS IS NOT SQL;",
-    ];
-    let err = migrate::apply_list(&mut conn, &path, 2, &broken).unwrap_err();
+    let mut broken = two.clone();
+    broken.push("CREATE TABLE more (x INTEGER) STRICT;");
+    broken.push("CREATE TABLE worse (x INTEGER) STRICT; THIS IS NOT SQL;");
+    let err = migrate::apply_list(&mut conn, &path, latest + 1, &broken).unwrap_err();
     assert!(matches!(err, StoreError::Sqlite { .. }), "{err}");
-    assert_eq!(user_version(&conn), 2);
+    assert_eq!(user_version(&conn), latest + 1);
     assert!(!has_table(&conn, "more") && !has_table(&conn, "worse"));
     // Its backup took a new name; the first one is untouched.
-    assert!(dir.path().join("f.db.backup-v2").exists());
+    let next = n + 1;
+    assert!(dir.path().join(format!("f.db.backup-v{next}")).exists());
     assert_eq!(std::fs::read(&backup.path).unwrap(), first_copy);
-    let again = migrate::apply_list(&mut conn, &path, 2, &broken[..3])
+    let again = migrate::apply_list(&mut conn, &path, latest + 1, &broken[..n + 2])
         .unwrap()
         .unwrap();
-    assert_eq!(again.path, dir.path().join("f.db.backup-v2-2"));
+    assert_eq!(
+        again.path,
+        dir.path().join(format!("f.db.backup-v{next}-2"))
+    );
 }
 
 #[test]

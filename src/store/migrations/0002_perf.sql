@@ -1,0 +1,13 @@
+-- factdrill schema v2 (performance): a cache of parsed deck files, so `study` does not
+-- re-parse a deck file whose bytes have not changed since it was last read. Keyed by the
+-- content hash (the same one `deck.content_hash` holds); one entry per deck key, replaced
+-- when the file changes. Derived data only: deleting every row loses nothing.
+
+CREATE TABLE deck_cache (
+    content_hash TEXT    NOT NULL PRIMARY KEY,
+    deck_key     TEXT    NOT NULL,
+    format       TEXT    NOT NULL,          -- which build wrote `body`; another build ignores it
+    body         TEXT    NOT NULL           -- the validated deck as JSON
+) STRICT;
+
+CREATE INDEX deck_cache_by_deck ON deck_cache (deck_key);
