@@ -7,6 +7,9 @@
 #   scripts/bench-commands.sh --smoke       CI: 1k only, debug build, each command once,
 #                                           no timing (checks that the benchmarks still run)
 #
+# Environment: BENCH_DIR (where collections live), FACTDRILL_BIN (the binary to time;
+# default target/release/factdrill, built by this script).
+#
 # Collections are made once by `examples/synth.rs` (seed 7) under $BENCH_DIR (default
 # /tmp/factdrill-bench) and reused; delete the directory to regenerate. Sizes:
 #   1k = 1,000 cards, 20k reviews, 1 deck; 10k = 10,000 cards, 200k reviews, 1 deck;
@@ -44,7 +47,8 @@ else
     cargo build --quiet --release --bin factdrill --example synth
     bin=target/release
 fi
-factdrill=$PWD/$bin/factdrill
+# FACTDRILL_BIN times another build (e.g. the one before a change) on the same collections.
+factdrill=${FACTDRILL_BIN:-$PWD/$bin/factdrill}
 
 shape() {
     case "$1" in

@@ -81,7 +81,12 @@ pub fn generate(options: &Options) -> Result<Summary, Box<dyn std::error::Error>
     let studied_cards = ((options.cards as f64) * (1.0 - NEW_SHARE))
         .round()
         .max(1.0);
-    let mean = options.reviews as f64 / studied_cards;
+    let strictness = calibrate(
+        scheduler.as_ref(),
+        options.reviews as f64 / studied_cards,
+        options.now,
+        options.seed,
+    );
     let mut summary = Summary {
         db: db.clone(),
         decks: Vec::new(),
@@ -90,7 +95,6 @@ pub fn generate(options: &Options) -> Result<Summary, Box<dyn std::error::Error>
         reviews: 0,
         ratings: [0; 4],
     };
-    let mut carry = 0.0_f64;
     let mut next = 0;
     for d in 0..decks {
         let count = options.cards / decks + usize::from(d < options.cards % decks);
@@ -113,17 +117,8 @@ pub fn generate(options: &Options) -> Result<Summary, Box<dyn std::error::Error>
             if rng.random::<f64>() < NEW_SHARE {
                 continue;
             }
-            let wanted = mean * rng.random_range(0.3..1.7) + carry;
-            let wanted = wanted.clamp(1.0, 3.0 * mean.max(1.0));
             let seed = card_seed(&key, card.id.as_str());
-            let log = simulate(
-                scheduler.as_ref(),
-                seed,
-                wanted.round() as usize,
-                options.now,
-                &mut rng,
-            );
-            carry = wanted - log.len() as f64;
+            let log = simulate(scheduler.as_ref(), seed, strictness, options.now, &mut rng);
             summary.studied += 1;
             for (rating, at) in log {
                 summary.reviews += 1;
@@ -220,24 +215,50 @@ fn person(i: usize) -> String {
     format!("{given} {first}{}", chars.as_str())
 }
 
-/// A learner reviewing one card about `wanted` times: each review comes when the scheduler
-/// asked (a little late), and is recalled with the scheduler's own predicted probability
-/// raised to a per-card power (some cards are harder for this learner than the model
-/// thinks). The history is then moved so that it ends before `now`, with the next due time
-/// spread around `now` (some cards overdue, most due later).
+/// Cards used to calibrate the learner, and the rounds of bisection.
+const PILOT_CARDS: usize = 1_000;
+const PILOT_ROUNDS: usize = 14;
+
+/// The learner's strictness (see `simulate`) that gives about `per_card` reviews per
+/// studied card, found by bisection on a pilot run with its own seed: more strictness, more
+/// lapses, more reviews.
+fn calibrate(scheduler: &dyn Scheduler, per_card: f64, now: Timestamp, seed: u64) -> f64 {
+    let (mut low, mut high) = (0.05_f64, 50.0_f64);
+    for _ in 0..PILOT_ROUNDS {
+        let mid = (low * high).sqrt();
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_1207);
+        let total: usize = (0..PILOT_CARDS)
+            .map(|i| simulate(scheduler, i as u64, mid, now, &mut rng).len())
+            .sum();
+        if (total as f64 / PILOT_CARDS as f64) < per_card {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    (low * high).sqrt()
+}
+
+/// One card's history: introduced at a uniformly random time in the last `SPAN_DAYS`, then
+/// reviewed whenever the scheduler asked (a little late), up to a last study time within
+/// the two days before `now` (so some cards are due now, as after a day off). Each review
+/// is recalled with the scheduler's own predicted probability raised to a per-card power
+/// (`strictness` times 0.5-1.5: some cards are harder for this learner than the model
+/// thinks), recalled answers being Hard, Good or Easy at 12 / 78 / 10 %.
 fn simulate(
     scheduler: &dyn Scheduler,
     seed: u64,
-    wanted: usize,
+    strictness: f64,
     now: Timestamp,
     rng: &mut StdRng,
 ) -> Vec<(Rating, Timestamp)> {
-    let start = now - SignedDuration::from_hours(24 * SPAN_DAYS);
+    let span = (SPAN_DAYS * 86_400) as f64;
+    let mut at = now - SignedDuration::from_secs_f64(span * rng.random_range(0.001..1.0));
+    let stop = now - SignedDuration::from_secs_f64(2.0 * 86_400.0 * rng.random::<f64>());
+    let weakness = strictness * rng.random_range(0.5..1.5);
     let mut state = CardState::with_fuzz_seed(seed);
-    let mut at = start;
-    let weakness = rng.random_range(1.0..3.5);
-    let mut log = Vec::with_capacity(wanted);
-    while log.len() < wanted && at < now {
+    let mut log = Vec::new();
+    while at < stop {
         let recall = scheduler
             .retrievability(&state, at)
             .map_or(0.8, |p| p.powf(weakness));
@@ -258,20 +279,7 @@ fn simulate(
         let late = (wait.as_secs_f64() * rng.random_range(0.0..0.2)).min(2.0 * 86_400.0);
         at = due + SignedDuration::from_secs_f64(late + rng.random_range(0.0..30.0));
     }
-    // Move the history so that the card comes due again around now: from a little overdue
-    // to most of its last interval ahead.
-    let end = log.last().map_or(start, |(_, t)| *t);
-    let next = state.due.unwrap_or(end).duration_since(end);
-    let ahead = next.as_secs_f64() * rng.random_range(-0.1..0.9);
-    let shift =
-        now.duration_since(end) - next + SignedDuration::from_secs_f64(ahead.max(1.0) - 1.0);
-    let shift = shift
-        .max(SignedDuration::ZERO)
-        .min(now.duration_since(end) - SignedDuration::from_secs(1));
-    log.into_iter()
-        .map(|(rating, t)| (rating, t + shift))
-        .filter(|(_, t)| *t < now)
-        .collect()
+    log
 }
 
 /// One simulated answer as an imported review (the card named by deck and id).

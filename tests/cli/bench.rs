@@ -25,11 +25,8 @@ fn synthetic_collection_is_reproducible_and_every_benchmarked_command_runs_on_it
     let second = synth::generate(&small(env.dir.path().join("b"))).unwrap();
     assert_eq!(first.cards, 300);
     assert_eq!(first.decks.len(), 2);
-    assert!(
-        first.reviews > 2_000 && first.reviews <= 3_000,
-        "{}",
-        first.reviews
-    );
+    // The learner is calibrated to the asked number of reviews, not cut to it.
+    assert!(first.reviews.abs_diff(3_000) < 600, "{}", first.reviews);
     assert!(first.ratings.iter().all(|&n| n > 0), "{:?}", first.ratings);
     assert_eq!(first.ratings.iter().sum::<usize>(), first.reviews);
     for (a, b) in first.decks.iter().zip(&second.decks) {
