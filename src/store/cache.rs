@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::deck::Deck;
+use crate::schedule::SchedulerConfig;
 
 /// Tells apart entries written by another build, whose `Deck` may have other fields.
 const FORMAT: &str = concat!("json/", env!("CARGO_PKG_VERSION"), "/1");
@@ -26,10 +27,29 @@ impl Store {
         Ok(body.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
+    /// The id and scheduler settings of the deck cached under this content hash: what the
+    /// statistics need of a deck file, without decoding its cards.
+    pub fn cached_scheduling(
+        &self,
+        content_hash: &str,
+    ) -> Result<Option<(String, SchedulerConfig)>, StoreError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT deck_key, scheduling FROM deck_cache WHERE content_hash = ?1 AND format = ?2",
+                params![content_hash, FORMAT],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.fail())?;
+        Ok(row.and_then(|(key, json)| Some((key, serde_json::from_str(&json).ok()?))))
+    }
+
     /// Caches a validated deck under its content hash, replacing the deck's older entries.
     pub fn cache_deck(&self, deck: &Deck) -> Result<(), StoreError> {
         // A Deck is plain data; serialising it cannot fail.
         let body = serde_json::to_string(deck).unwrap_or_default();
+        let scheduling = serde_json::to_string(&deck.scheduling).unwrap_or_default();
         let path = self.path.clone();
         let fail = |e| super::classify(&path, e);
         // The same IMMEDIATE-style short transaction as every write; `&self` so a read-only
@@ -41,8 +61,15 @@ impl Store {
         )
         .map_err(fail)?;
         tx.execute(
-            "INSERT INTO deck_cache (content_hash, deck_key, format, body) VALUES (?1, ?2, ?3, ?4)",
-            params![deck.content_hash, deck.id.as_str(), FORMAT, body],
+            "INSERT INTO deck_cache (content_hash, deck_key, format, scheduling, body)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                deck.content_hash,
+                deck.id.as_str(),
+                FORMAT,
+                scheduling,
+                body
+            ],
         )
         .map_err(fail)?;
         tx.commit().map_err(fail)

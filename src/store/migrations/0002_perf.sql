@@ -7,6 +7,7 @@ CREATE TABLE deck_cache (
     content_hash TEXT    NOT NULL PRIMARY KEY,
     deck_key     TEXT    NOT NULL,
     format       TEXT    NOT NULL,          -- which build wrote `body`; another build ignores it
+    scheduling   TEXT    NOT NULL,          -- its scheduler settings alone, as JSON (for stats)
     body         TEXT    NOT NULL           -- the validated deck as JSON
 ) STRICT;
 
