@@ -95,6 +95,11 @@ pub fn generate(options: &Options) -> Result<Summary, Box<dyn std::error::Error>
         reviews: 0,
         ratings: [0; 4],
     };
+    // Every simulated review as (time, deck, card, rating): the log is written in time
+    // order, as a learner's log grows, so the table's row order is by time and a scan in
+    // card order (statistics, state rebuilds) reads it the way it reads a real one.
+    let mut log: Vec<(Timestamp, u16, u32, Rating)> = Vec::new();
+    let mut loaded_decks = Vec::new();
     let mut next = 0;
     for d in 0..decks {
         let count = options.cards / decks + usize::from(d < options.cards % decks);
@@ -103,50 +108,57 @@ pub fn generate(options: &Options) -> Result<Summary, Box<dyn std::error::Error>
         let cards: Vec<Card> = (next..next + count).map(|i| card(i, &mut rng)).collect();
         next += count;
         let path = std::path::absolute(options.dir.join(format!("{key}.yaml")))?;
-        std::fs::write(
-            &path,
-            to_yaml(&Header::new(key.clone(), name.clone()), &cards),
-        )?;
+        std::fs::write(&path, to_yaml(&Header::new(key.clone(), name), &cards))?;
         let mut loaded = deck::load(&path)?;
         loaded.path.clone_from(&path);
         store.sync_deck(&loaded, options.now)?;
         summary.cards += loaded.cards.len();
-
-        let mut batch = Vec::with_capacity(CHUNK);
-        for card in &loaded.cards {
+        for (c, card) in loaded.cards.iter().enumerate() {
             if rng.random::<f64>() < NEW_SHARE {
                 continue;
             }
             let seed = card_seed(&key, card.id.as_str());
-            let log = simulate(scheduler.as_ref(), seed, strictness, options.now, &mut rng);
             summary.studied += 1;
-            for (rating, at) in log {
+            for (rating, at) in
+                simulate(scheduler.as_ref(), seed, strictness, options.now, &mut rng)
+            {
                 summary.reviews += 1;
                 summary.ratings[usize::from(rating.number() - 1)] += 1;
-                batch.push(review(
-                    &key,
-                    &name,
+                log.push((at, d as u16, c as u32, rating));
+            }
+        }
+        summary.decks.push(path);
+        loaded_decks.push(loaded);
+    }
+    log.sort_by_key(|&(at, d, c, _)| (at, d, c));
+    for chunk in log.chunks(CHUNK) {
+        let batch: Vec<ImportedReview> = chunk
+            .iter()
+            .map(|&(at, d, c, rating)| {
+                let deck = &loaded_decks[usize::from(d)];
+                let card = &deck.cards[c as usize];
+                review(
+                    deck.id.as_str(),
+                    &deck.name,
                     card,
                     rating,
                     at,
                     scheduler.name(),
                     &mut rng,
-                ));
-                if batch.len() == CHUNK {
-                    store.import_reviews(&batch, options.now)?;
-                    batch.clear();
-                }
-            }
-        }
+                )
+            })
+            .collect();
         store.import_reviews(&batch, options.now)?;
-        // The fingerprint `study` gives a deck with its own settings (`command::scheduler_for`),
-        // so the first `study` finds the state cache current instead of replaying the log.
+    }
+    for deck in &loaded_decks {
+        // The fingerprint `study` gives a deck with its own settings
+        // (`command::scheduler_for`), so the first `study` finds the state cache current
+        // instead of replaying the log.
         store.ensure_states(
-            &loaded.id,
+            &deck.id,
             scheduler.as_ref(),
-            &format!("{:?}", loaded.scheduling),
+            &format!("{:?}", deck.scheduling),
         )?;
-        summary.decks.push(path);
     }
     Ok(summary)
 }
