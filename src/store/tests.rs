@@ -404,3 +404,26 @@ fn a_full_disk_is_reported_and_nothing_is_half_written() {
     answer(&mut store, &card, Rating::Good, now);
     assert_eq!(store.review_count().unwrap(), 1);
 }
+
+#[test]
+fn review_stream_reads_only_its_index() {
+    let store = Store::open_in_memory().unwrap();
+    let plan: Vec<String> = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", report::REVIEW_STREAM))
+        .unwrap()
+        .query_map([Option::<String>::None], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|step| step == "SCAN review USING COVERING INDEX review_in_card_order"),
+        "{plan:?}"
+    );
+    // No sort step: the index order is the stream's order.
+    assert!(
+        !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+}

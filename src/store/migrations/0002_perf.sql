@@ -12,3 +12,10 @@ CREATE TABLE deck_cache (
 ) STRICT;
 
 CREATE INDEX deck_cache_by_deck ON deck_cache (deck_key);
+
+-- The review log in card order with every column the statistics and the state rebuild read,
+-- so a pass over the log in card order reads this index front to back instead of looking
+-- each review up in a table kept in time order (2M reviews: 3.9 s -> 0.47 s of CPU).
+-- It makes `review_by_card` redundant; that index is kept, as migrations only add.
+CREATE INDEX review_in_card_order
+    ON review (card_id, reviewed_at, id, rating, verdict, response_ms);
