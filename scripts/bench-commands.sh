@@ -13,7 +13,7 @@
 # Collections are made once by `examples/synth.rs` (seed 7) under $BENCH_DIR (default
 # /tmp/factdrill-bench) and reused; delete the directory to regenerate. Sizes:
 #   1k = 1,000 cards, 20k reviews, 1 deck; 10k = 10,000 cards, 200k reviews, 1 deck;
-#   100k = 100,000 cards, 2M reviews asked (about 1.96M simulated), 10 decks of 10k cards.
+#   100k = 100,000 cards, 2M reviews asked (1.99M simulated), 10 decks of 10k cards.
 #
 # `study` is timed with stdin at end of input: it loads its decks, builds the session,
 # prints the first prompt, reads end of input, prints the summary and exits. That is the
