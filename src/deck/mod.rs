@@ -9,7 +9,7 @@ mod load;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{MAX_TEXT_CHARS, load, load_str};
+pub use load::{MAX_TEXT_CHARS, content_hash, load, load_str};
 
 use crate::schedule::SchedulerConfig;
 
@@ -18,7 +18,9 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A deck's or card's identifier: ASCII letters, digits and `-_.:`; 1 to 100 characters.
 /// Stable by contract: the store keys a learner's history on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Id(String);
 
 impl Id {
@@ -65,7 +67,7 @@ impl fmt::Display for Id {
 }
 
 /// What kind of question a card asks, which decides how it is shown and graded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// A typed answer.
     Recall,
@@ -119,7 +121,7 @@ impl fmt::Display for Kind {
 }
 
 /// One question.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     pub id: Id,
     pub kind: Kind,
@@ -157,7 +159,7 @@ impl Card {
 }
 
 /// Where a generated card came from (the card field `generated: KEY HASH`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     /// The generator's stable key for the question (`head-586a9d77a2.recall-person`).
     pub key: String,
@@ -166,7 +168,9 @@ pub struct Origin {
 }
 
 /// A deck: named cards plus the settings that apply to them.
-#[derive(Debug, Clone, PartialEq)]
+/// Serde (de)serialises a validated deck for the store's parsed-deck cache
+/// (`store::Store::cached_deck`); files are read by `load` only.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Deck {
     pub id: Id,
     pub name: String,

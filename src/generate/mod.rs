@@ -17,7 +17,7 @@ mod ordering;
 mod phrase;
 mod recall;
 mod truefalse;
-mod write;
+pub mod write;
 mod year;
 
 use std::cell::RefCell;

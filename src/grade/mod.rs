@@ -168,9 +168,50 @@ impl GradeOptions {
 /// then a few microseconds per answer, even over 10k names.
 #[derive(Debug)]
 pub struct Grader {
-    index: EntityIndex,
+    index: Names,
     aliases: AliasBook,
     options: GradeOptions,
+}
+
+/// The names a deck knows: every answer, accepted answer and choice.
+fn entity_names(cards: &[Card]) -> impl Iterator<Item = String> + '_ {
+    cards.iter().flat_map(|card| {
+        std::iter::once(&card.answer)
+            .chain(&card.accept)
+            .chain(&card.choices)
+            .cloned()
+    })
+}
+
+/// The known-name index, either built or being built on another thread
+/// (`Grader::in_background`): a session over 100k cards can show its first prompt while
+/// the ~100k names are indexed, and the first answer waits only if the index is not ready.
+#[derive(Debug)]
+struct Names {
+    ready: std::sync::OnceLock<EntityIndex>,
+    building: std::sync::Mutex<Option<std::thread::JoinHandle<EntityIndex>>>,
+}
+
+impl Names {
+    fn built(index: EntityIndex) -> Self {
+        Self {
+            ready: std::sync::OnceLock::from(index),
+            building: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn get(&self) -> &EntityIndex {
+        self.ready.get_or_init(|| {
+            let handle = self
+                .building
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            // Indexing does not panic (fuzzed); if it ever did, grading goes on without
+            // the known-name guard rather than failing the session.
+            handle.and_then(|h| h.join().ok()).unwrap_or_default()
+        })
+    }
 }
 
 impl Grader {
@@ -186,7 +227,7 @@ impl Grader {
         let alias_names: Vec<String> = aliases.names().map(str::to_owned).collect();
         let index = EntityIndex::new(entities.into_iter().chain(alias_names));
         Self {
-            index,
+            index: Names::built(index),
             aliases,
             options,
         }
@@ -196,13 +237,37 @@ impl Grader {
     /// `cards`. Accepted answers are not treated as aliases across cards: a card may accept
     /// several different people for one question.
     pub fn from_cards(cards: &[Card], options: GradeOptions) -> Self {
-        let entities = cards.iter().flat_map(|card| {
-            std::iter::once(&card.answer)
-                .chain(&card.accept)
-                .chain(&card.choices)
-                .cloned()
-        });
-        Self::new(entities, Vec::new(), options)
+        Self::new(entity_names(cards), Vec::new(), options)
+    }
+
+    /// `from_cards`, with the names indexed on another thread: returns at once, and the first
+    /// `grade` waits for the index if it is not finished. Indexes here, as `from_cards` does,
+    /// if no thread can be started.
+    pub fn in_background(cards: Vec<Card>, options: GradeOptions) -> Self {
+        let index = Names {
+            ready: std::sync::OnceLock::new(),
+            building: std::sync::Mutex::new(None),
+        };
+        let cards = std::sync::Arc::new(cards);
+        let shared = std::sync::Arc::clone(&cards);
+        let work = move || EntityIndex::new(entity_names(&shared));
+        match std::thread::Builder::new()
+            .name("grade-index".into())
+            .spawn(work)
+        {
+            Ok(handle) => {
+                *index
+                    .building
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
+            }
+            Err(_) => return Self::from_cards(&cards, options),
+        }
+        Self {
+            index,
+            aliases: AliasBook::new(Vec::new()),
+            options,
+        }
     }
 
     pub fn options(&self) -> GradeOptions {
@@ -211,7 +276,7 @@ impl Grader {
 
     /// How many distinct known names were indexed (aliases included).
     pub fn known_names(&self) -> usize {
-        self.index.len()
+        self.index.get().len()
     }
 
     /// Grades `typed` for `card`. `choices_shown` is the list in the order shown to the
@@ -291,7 +356,14 @@ impl Grader {
             }
             return best;
         }
-        recall::grade_text(&self.index, &self.aliases, answer, accept, typed, options)
+        recall::grade_text(
+            self.index.get(),
+            &self.aliases,
+            answer,
+            accept,
+            typed,
+            options,
+        )
     }
 }
 

@@ -813,3 +813,41 @@ proptest! {
         prop_assert!((0.0..=1.0).contains(&grade.score));
     }
 }
+
+#[test]
+fn a_grader_indexed_in_the_background_grades_as_one_indexed_at_once() {
+    let cards: Vec<Card> = OMS_ENTITIES
+        .iter()
+        .map(|name| card(Kind::Recall, name, &[], &[]))
+        .chain([card(
+            Kind::Choice,
+            "Osip Piatnitsky",
+            &[],
+            &["Osip Piatnitsky", "Mikhail Trilisser", "Henk Sneevliet"],
+        )])
+        .collect();
+    let now = Grader::from_cards(&cards, GradeOptions::default());
+    let later = Grader::in_background(cards.clone(), GradeOptions::default());
+    let typed = [
+        "Osip Piatnitsky",
+        "Piatnitsky",
+        "Osip Pyatnitsky",
+        "Mikhail Trilisser",
+        "Trilliser",
+        "Kim Philby",
+        "nobody at all",
+        "2",
+    ];
+    for card in &cards {
+        for answer in typed {
+            assert_eq!(
+                later.grade(card, &[], answer),
+                now.grade(card, &[], answer),
+                "{answer:?} for {}",
+                card.answer
+            );
+        }
+    }
+    assert_eq!(later.known_names(), now.known_names());
+    assert!(now.known_names() > OMS_ENTITIES.len() / 2);
+}

@@ -105,7 +105,9 @@ impl From<ConfigError> for InvalidConfig {
 }
 
 /// Which scheduling algorithm a deck uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Algorithm {
     #[default]
     Fsrs,
@@ -146,7 +148,7 @@ impl FromStr for Algorithm {
 /// Everything that decides how cards are scheduled. `Default` is the reference setup:
 /// FSRS-6 with its default parameters, retention 0.9, steps 1m 10m / 10m, at most 36500
 /// days, fuzz on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SchedulerConfig {
     pub algorithm: Algorithm,
     /// Probability of recall FSRS aims for when a card comes due (FSRS only).

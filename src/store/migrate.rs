@@ -15,6 +15,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_card_marks.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_fsrs_params.sql"),
+    include_str!("migrations/0005_perf.sql"),
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@
 //! card that another process reviewed since this one read it.
 
 pub mod anki;
+mod cache;
 mod exchange;
 mod marks;
 mod migrate;
@@ -902,25 +903,24 @@ fn insert_review(
     // Every review gets its global id (and this device's id) as it is written: sync merges
     // logs by it (docs/sync.md).
     let uid = sync::review_uid(conn, entry.reviewed_at)?;
-    conn.execute(
-        &format!(
-            "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler, mode,
-                                 uid, device)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                    ?9, (SELECT value FROM meta WHERE key = 'device_id'){guard}"
-        ),
-        params![
-            card_id,
-            entry.reviewed_at.as_millisecond(),
-            entry.rating.number(),
-            entry.answer,
-            entry.verdict,
-            i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
-            entry.scheduler,
-            if entry.cram { "cram" } else { "normal" },
-            uid,
-        ],
-    )
+    // Cached: an import runs this once per row, and preparing costs more than the insert.
+    conn.prepare_cached(&format!(
+        "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler, mode,
+                             uid, device)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                ?9, (SELECT value FROM meta WHERE key = 'device_id'){guard}"
+    ))?
+    .execute(params![
+        card_id,
+        entry.reviewed_at.as_millisecond(),
+        entry.rating.number(),
+        entry.answer,
+        entry.verdict,
+        i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
+        entry.scheduler,
+        if entry.cram { "cram" } else { "normal" },
+        uid,
+    ])
 }
 
 /// The fuzz seed of a card: a hash of its deck and card ids, so a card's intervals are

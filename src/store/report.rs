@@ -68,6 +68,16 @@ pub struct CardLabel {
     pub prompt: String,
 }
 
+/// The review log of the selected decks in card order. Every column it reads is in the index
+/// `review_in_card_order` (migration 0002), so SQLite reads that index front to back and
+/// never the table (tested: `store::tests::review_stream_reads_only_its_index`).
+pub(super) const REVIEW_STREAM: &str =
+    "SELECT card_id, reviewed_at, rating, verdict IN ('correct', 'close'), response_ms
+     FROM review
+     WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
+        (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1))
+     ORDER BY card_id, reviewed_at, uid, id";
+
 impl Store {
     /// The selected decks and their cards, by handle.
     pub fn catalog(&self, deck: Option<&str>) -> Result<Catalog, StoreError> {
@@ -145,16 +155,7 @@ impl Store {
         deck: Option<&str>,
         mut each: impl FnMut(ReviewRow),
     ) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT card_id, reviewed_at, rating, verdict IN ('correct', 'close'), response_ms
-                 FROM review
-                 WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
-                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1))
-                 ORDER BY card_id, reviewed_at, uid, id",
-            )
-            .map_err(self.fail())?;
+        let mut stmt = self.conn.prepare(REVIEW_STREAM).map_err(self.fail())?;
         let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
         while let Some(row) = rows.next().map_err(self.fail())? {
             let rating: i64 = row.get(2).map_err(self.fail())?;

@@ -628,3 +628,26 @@ fn marks_are_set_and_cleared_and_keep_cards_out_of_due_counts() {
     assert_eq!((found[0].deck.as_str(), found[0].handle), ("d", a.handle));
     assert!(store.find_cards("a", Some("other")).unwrap().is_empty());
 }
+
+#[test]
+fn review_stream_reads_only_its_index() {
+    let store = Store::open_in_memory().unwrap();
+    let plan: Vec<String> = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", report::REVIEW_STREAM))
+        .unwrap()
+        .query_map([Option::<String>::None], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|step| step == "SCAN review USING COVERING INDEX review_in_card_order"),
+        "{plan:?}"
+    );
+    // No sort step: the index order is the stream's order.
+    assert!(
+        !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+}
