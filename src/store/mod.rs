@@ -273,8 +273,7 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(fail)?;
         migrate::check_version(&path, version)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(fail)?;
+        wal_mode(&conn).map_err(fail)?;
         // FULL: a committed answer survives power loss, not only a crash of the process.
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(fail)?;
@@ -950,6 +949,28 @@ fn state_matches(path: &Path, cached: Option<&str>, held: &CardState) -> Result<
                     source,
                 })?;
             Ok(cached == *held)
+        }
+    }
+}
+
+/// Puts the database in WAL mode, if it is not already. Changing the journal mode needs a
+/// moment of exclusive access, and SQLite answers "busy" at once, without its busy handler,
+/// when another process holds the file just then (two sessions starting together on a new
+/// database): so this waits and tries again, for as long as the busy timeout.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        let mode: rusqlite::Result<String> =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0));
+        match mode {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < std::time::Duration::from_millis(BUSY_TIMEOUT_MS) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
         }
     }
 }
