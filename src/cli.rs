@@ -652,6 +652,9 @@ pub struct Config {
     pub seed: u64,
     /// The terminal can show Unicode (box and block characters in charts).
     pub unicode: bool,
+    /// The terminal can take the full-screen study screen: not `TERM=dumb` (an editor's
+    /// shell buffer, a serial console), which gets line mode as a pipe does.
+    pub full_screen: bool,
 }
 
 impl Config {
@@ -691,6 +694,7 @@ impl Config {
             tz,
             seed,
             unicode: unicode_terminal(std::env::var("TERM").ok().as_deref(), locale().as_deref()),
+            full_screen: std::env::var("TERM").map_or(true, |t| t != "dumb"),
         })
     }
 }

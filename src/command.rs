@@ -614,7 +614,7 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         schedulers: replay,
         now: config.clock.clone(),
     };
-    let summary = if !args.plain && term::tui::available() {
+    let summary = if !args.plain && config.full_screen && term::tui::available() {
         term::tui::study(&mut session, &config.clock, &mut journal, config.unicode)?
     } else {
         term::study(&mut session, &config.clock, &mut journal)?

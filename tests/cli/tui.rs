@@ -39,15 +39,20 @@ impl Pty {
     /// Runs `factdrill args` in a new terminal, with the same environment as every CLI test
     /// (so `NO_COLOR` is set).
     fn spawn(env: &Env, args: &[&str]) -> Self {
-        Self::start(env, args, false)
+        Self::start(env, args, false, "xterm-256color")
+    }
+
+    /// The same with another `TERM`.
+    fn spawn_as(env: &Env, args: &[&str], term: &str) -> Self {
+        Self::start(env, args, false, term)
     }
 
     /// The same through `sh`, followed by `stty -a` on the same terminal, and with colour.
     fn spawn_then_stty(env: &Env, args: &[&str]) -> Self {
-        Self::start(env, args, true)
+        Self::start(env, args, true, "xterm-256color")
     }
 
-    fn start(env: &Env, args: &[&str], then_stty: bool) -> Self {
+    fn start(env: &Env, args: &[&str], then_stty: bool, term: &str) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -72,7 +77,7 @@ impl Pty {
                 cmd.env(key, value);
             }
         }
-        cmd.env("TERM", "xterm-256color");
+        cmd.env("TERM", term);
         if then_stty {
             cmd.env_remove("NO_COLOR");
         }
@@ -336,4 +341,54 @@ fn undo_and_suspend_from_the_full_screen_change_the_database() {
         .unwrap();
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("suspended"), "{shown}");
+}
+
+#[test]
+fn a_dumb_terminal_gets_line_mode() {
+    let env = Env::new();
+    let mut pty = Pty::spawn_as(
+        &env,
+        &["study", "tests/fixtures/decks/good-small.yaml"],
+        "dumb",
+    );
+    pty.expect("answer>");
+    pty.send("\x04");
+    assert!(pty.finish(), "{:?}", pty.output());
+    assert!(
+        !pty.output().contains(ENTER_ALTERNATE_SCREEN),
+        "no full screen on TERM=dumb"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_committed_answers() {
+    let env = Env::new();
+    let mut pty = Pty::spawn_then_stty(&env, &["study", "tests/fixtures/decks/good-small.yaml"]);
+    pty.expect("Where was the OMS international headquarters?");
+    pty.send("Berlin\r");
+    pty.expect("Correct:");
+    pty.send("3");
+    pty.expect("Who was the first head of the OMS?");
+    // `sh` runs factdrill as its child: signal every factdrill of this terminal's session.
+    let pid = pty.child.process_id().expect("a pid");
+    let status = std::process::Command::new("pkill")
+        .args(["-TERM", "-s", &pid.to_string(), "-x", "factdrill"])
+        .status()
+        .expect("pkill");
+    assert!(status.success(), "a factdrill to signal");
+    pty.finish();
+    assert_restored(&pty);
+    let shown = pty.shown();
+    assert!(
+        shown.contains("Interrupted; answers given so far are saved."),
+        "{shown}"
+    );
+    let output = pty.output();
+    let stty: Vec<&str> = output[output.rfind("Interrupted").unwrap()..]
+        .split_whitespace()
+        .collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(stty.contains(&mode), "{mode} on again: {stty:?}");
+    }
+    assert_eq!(reviews_today(&env), 1);
 }

@@ -117,6 +117,15 @@ static HOOK: Once = Once::new();
 impl FullScreen {
     fn enter() -> Result<Self, Error> {
         install_panic_hook();
+        // In raw mode Ctrl-C is a key, not a signal; SIGTERM and SIGHUP (a closed terminal
+        // window, `kill`) still end the process: restore the terminal first. Answers given
+        // so far are committed; the one on screen, unrated, is not. (If a handler is already
+        // installed, as by line mode earlier in this process, that one stays.)
+        let _ = ctrlc::set_handler(|| {
+            restore();
+            println!("Interrupted; answers given so far are saved.");
+            std::process::exit(143);
+        });
         ACTIVE.store(true, Ordering::SeqCst);
         // Restored by `drop` from here on, even when a step below fails.
         let guard = Restore;
