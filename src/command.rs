@@ -1007,23 +1007,7 @@ fn load_known(store: &Store, path: &std::path::Path) -> Result<Deck, Error> {
 }
 
 fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
-    let store = open(config)?;
-    let now = config.clock.now();
-    if let Some(deck) = &args.deck
-        && !store.known_decks()?.iter().any(|d| &d.key == deck)
-    {
-        return Err(Error::UnknownDeck { deck: deck.clone() });
-    }
-    let options = crate::stats::Options {
-        deck: args.deck.as_deref(),
-        days: args.days,
-        now,
-        tz: &config.tz,
-    };
-    let saved = saved_by_deck(&store)?;
-    let report = Report::collect(&store, &options, |deck| {
-        known_scheduler(&store, deck, saved.get(&deck.key))
-    })?;
+    let report = progress(config, args.deck.as_deref(), args.days)?;
     if args.json {
         term::print_json(&report.to_json());
     } else {
@@ -1035,6 +1019,28 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
         term::report(&report, charset);
     }
     Ok(())
+}
+
+/// The progress report `stats` prints and `report` draws, of one deck or all of them.
+fn progress(config: &Config, deck: Option<&str>, days: u32) -> Result<Report, Error> {
+    let store = open(config)?;
+    if let Some(deck) = deck
+        && !store.known_decks()?.iter().any(|d| d.key == deck)
+    {
+        return Err(Error::UnknownDeck {
+            deck: deck.to_owned(),
+        });
+    }
+    let options = crate::stats::Options {
+        deck,
+        days,
+        now: config.clock.now(),
+        tz: &config.tz,
+    };
+    let saved = saved_by_deck(&store)?;
+    Ok(Report::collect(&store, &options, |deck| {
+        known_scheduler(&store, deck, saved.get(&deck.key))
+    })?)
 }
 
 /// The FSRS parameters `optimize --save` saved that apply to each known deck (its own, else
@@ -1087,22 +1093,7 @@ fn report(args: &ReportArgs, config: &Config) -> Result<(), Error> {
     let format = Format::of(&args.output).ok_or_else(|| Error::ReportFormat {
         path: args.output.clone(),
     })?;
-    let store = open(config)?;
-    if let Some(deck) = &args.deck
-        && !store.known_decks()?.iter().any(|d| &d.key == deck)
-    {
-        return Err(Error::UnknownDeck { deck: deck.clone() });
-    }
-    let options = crate::stats::Options {
-        deck: args.deck.as_deref(),
-        days: args.days,
-        now: config.clock.now(),
-        tz: &config.tz,
-    };
-    let saved = saved_by_deck(&store)?;
-    let report = Report::collect(&store, &options, |deck| {
-        known_scheduler(&store, deck, saved.get(&deck.key))
-    })?;
+    let report = progress(config, args.deck.as_deref(), args.days)?;
     let text = match format {
         Format::Html => crate::report::html(&report)?,
         Format::Svg => crate::report::svg(&report)?,
