@@ -1,7 +1,11 @@
 //! What a learner can put on a card besides answers: suspension, burying until tomorrow, a
 //! coloured flag with a note, and the leech tag. Pure types and rules; the store keeps the
-//! marks (table `card_mark`), beside the review log and never in it, and the scheduler never
-//! reads them.
+//! marks beside the review log and never in it, and the scheduler never reads them.
+//!
+//! Every change of a mark is an event with its own time-ordered id (table `mark_event`); a
+//! card's marks are the fold of its events in id order (`fold`), so devices that hold the
+//! same events agree on the marks whatever order the events reached them in (docs/sync.md).
+//! The store caches the fold (table `card_mark`) for the due queries.
 
 use std::fmt;
 
@@ -84,6 +88,152 @@ impl Marks {
     pub fn is_buried(&self, now: Timestamp) -> bool {
         self.buried_until.is_some_and(|until| until > now)
     }
+}
+
+/// One change of a card's marks, as it is logged and travels through sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkChange {
+    /// Suspend (a suspended card stays suspended since its first time).
+    Suspend,
+    Unsuspend,
+    /// Bury until then.
+    Bury {
+        until: Timestamp,
+    },
+    Unbury,
+    /// Set the flag and its note (replacing any).
+    Flag {
+        flag: Flag,
+        note: Option<String>,
+    },
+    Unflag,
+    /// Tagged a leech, and suspended unless it already was, by the lapse of the review with
+    /// this id. Only while that review is in the log: undoing it takes both back.
+    Leech {
+        review: String,
+    },
+}
+
+impl MarkChange {
+    /// The change's name in the database and in sync files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            MarkChange::Suspend => "suspend",
+            MarkChange::Unsuspend => "unsuspend",
+            MarkChange::Bury { .. } => "bury",
+            MarkChange::Unbury => "unbury",
+            MarkChange::Flag { .. } => "flag",
+            MarkChange::Unflag => "unflag",
+            MarkChange::Leech { .. } => "leech",
+        }
+    }
+
+    /// The change from its name and fields (`until` for bury, `flag` and `note` for flag,
+    /// `review` for leech); `None` when the name is unknown or a field it needs is missing.
+    pub fn from_parts(
+        name: &str,
+        until: Option<Timestamp>,
+        flag: Option<Flag>,
+        note: Option<String>,
+        review: Option<String>,
+    ) -> Option<Self> {
+        Some(match name {
+            "suspend" => MarkChange::Suspend,
+            "unsuspend" => MarkChange::Unsuspend,
+            "bury" => MarkChange::Bury { until: until? },
+            "unbury" => MarkChange::Unbury,
+            "flag" => MarkChange::Flag { flag: flag?, note },
+            "unflag" => MarkChange::Unflag,
+            "leech" => MarkChange::Leech { review: review? },
+            _ => return None,
+        })
+    }
+
+    /// The names `from_parts` knows.
+    pub const NAMES: [&'static str; 7] = [
+        "suspend",
+        "unsuspend",
+        "bury",
+        "unbury",
+        "flag",
+        "unflag",
+        "leech",
+    ];
+}
+
+/// A logged change of one card's marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkEvent {
+    /// A UUIDv7: the time first, then random bits. Events are folded in the order of their
+    /// ids; a device makes a new event's id greater than the ids of the card's events it
+    /// already has, so a change made after seeing another device's change comes after it
+    /// even if this device's clock is behind.
+    pub uid: String,
+    /// When the change was made (shown as "suspended since").
+    pub at: Timestamp,
+    pub change: MarkChange,
+}
+
+/// A card's marks folded from its events, with the review (in the caller's terms) that made
+/// it a leech and the one whose leech suspended it, if any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Folded<R> {
+    pub marks: Marks,
+    pub leech_review: Option<R>,
+    pub suspended_by: Option<R>,
+}
+
+/// The marks a card's events leave, in id order whatever order `events` has: per mark the
+/// last change wins (a suspension keeps its first time). A leech event counts only while
+/// `review(uid)` finds its review (`Some(handle)`); a deleted review's leech is as if it had
+/// never happened.
+pub fn fold<R: Clone>(
+    events: &[MarkEvent],
+    mut review: impl FnMut(&str) -> Option<R>,
+) -> Folded<R> {
+    let mut order: Vec<&MarkEvent> = events.iter().collect();
+    order.sort_by(|a, b| a.uid.cmp(&b.uid));
+    order.dedup_by(|a, b| a.uid == b.uid);
+    let mut folded = Folded {
+        marks: Marks::default(),
+        leech_review: None,
+        suspended_by: None,
+    };
+    for event in order {
+        let m = &mut folded.marks;
+        match &event.change {
+            MarkChange::Suspend => {
+                if m.suspended.is_none() {
+                    m.suspended = Some(event.at);
+                    folded.suspended_by = None;
+                }
+            }
+            MarkChange::Unsuspend => {
+                m.suspended = None;
+                folded.suspended_by = None;
+            }
+            MarkChange::Bury { until } => m.buried_until = Some(*until),
+            MarkChange::Unbury => m.buried_until = None,
+            MarkChange::Flag { flag, note } => {
+                m.flag = Some(*flag);
+                m.note.clone_from(note);
+            }
+            MarkChange::Unflag => {
+                m.flag = None;
+                m.note = None;
+            }
+            MarkChange::Leech { review: uid } => {
+                let Some(handle) = review(uid) else { continue };
+                m.leech = true;
+                if m.suspended.is_none() {
+                    m.suspended = Some(event.at);
+                    folded.suspended_by = Some(handle.clone());
+                }
+                folded.leech_review = Some(handle);
+            }
+        }
+    }
+    folded
 }
 
 /// Whether a card's `lapses`-th lapse makes it a leech, as Anki counts: at the threshold, and

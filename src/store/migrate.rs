@@ -14,6 +14,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_card_marks.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_mark_events.sql"),
 ];
 
 /// The schema version this build writes.

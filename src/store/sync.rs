@@ -616,23 +616,28 @@ pub(super) fn review_uid(conn: &Connection, at: Timestamp) -> rusqlite::Result<S
             .hyphenated()
             .to_string()
     };
-    let mut uid = of(ms, &rand::random());
     let latest: Option<String> = conn.query_row(
         "SELECT max(uid) FROM review WHERE uid >= ?1 AND uid < ?2",
         params![of(ms, &[0; 10]), of(ms + 1, &[0; 10])],
         |r| r.get(0),
     )?;
-    if let Some(latest) = latest.filter(|l| *l >= uid)
-        && let Ok(parsed) = uuid::Uuid::parse_str(&latest)
+    Ok(after(latest.as_deref(), of(ms, &rand::random())))
+}
+
+/// `fresh`, or if `latest` is not smaller, the id right after `latest`: ids made this way
+/// grow in the order they are made.
+pub(super) fn after(latest: Option<&str>, fresh: String) -> String {
+    if let Some(latest) = latest.filter(|l| *l >= fresh.as_str())
+        && let Ok(parsed) = uuid::Uuid::parse_str(latest)
     {
         let next = parsed.as_u128().wrapping_add(1);
         // A carry out of the random bits would change the version or variant: keep the
         // random id then (2^-62 odds).
         if next & RAND_B != 0 {
-            uid = uuid::Uuid::from_u128(next).hyphenated().to_string();
+            return uuid::Uuid::from_u128(next).hyphenated().to_string();
         }
     }
-    Ok(uid)
+    fresh
 }
 
 #[cfg(test)]
