@@ -298,4 +298,139 @@ mod tests {
             "flags and the leech tag alone hold nothing"
         );
     }
+
+    fn event(uid: u8, at: &str, change: MarkChange) -> MarkEvent {
+        MarkEvent {
+            uid: format!("019b0000-0000-7000-8000-0000000000{uid:02x}"),
+            at: at.parse().unwrap(),
+            change,
+        }
+    }
+
+    fn leech(review: &str) -> MarkChange {
+        MarkChange::Leech {
+            review: review.to_owned(),
+        }
+    }
+
+    /// The fold with reviews `r1` (row 1) and `r2` (row 2) in the log.
+    fn folded(events: &[MarkEvent]) -> Folded<i64> {
+        fold(events, |uid| match uid {
+            "r1" => Some(1),
+            "r2" => Some(2),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn the_last_change_of_each_mark_wins_in_id_order() {
+        let t1 = "2026-01-10T09:00:00Z";
+        let t2 = "2026-01-10T10:00:00Z";
+        let until: Timestamp = "2026-01-11T04:00:00Z".parse().unwrap();
+        // Given out of order: the ids decide.
+        let events = [
+            event(4, t2, MarkChange::Unsuspend),
+            event(1, t1, MarkChange::Suspend),
+            event(
+                2,
+                t1,
+                MarkChange::Flag {
+                    flag: Flag::Red,
+                    note: Some("a".to_owned()),
+                },
+            ),
+            event(3, t1, MarkChange::Bury { until }),
+            event(5, t2, MarkChange::Suspend),
+            event(6, t2, MarkChange::Suspend),
+            event(7, t2, MarkChange::Unflag),
+        ];
+        let f = folded(&events);
+        assert_eq!(
+            f.marks,
+            Marks {
+                suspended: Some(t2.parse().unwrap()),
+                buried_until: Some(until),
+                ..Marks::default()
+            }
+        );
+        let earlier = folded(&events[..4]);
+        assert_eq!(
+            earlier.marks.suspended, None,
+            "unsuspend (4) after suspend (1)"
+        );
+        assert_eq!(earlier.marks.flag, Some(Flag::Red));
+    }
+
+    #[test]
+    fn a_leech_counts_only_while_its_review_is_in_the_log() {
+        let t1 = "2026-01-10T09:00:00Z";
+        let t2 = "2026-01-10T10:00:00Z";
+        let f = folded(&[event(1, t1, leech("r1"))]);
+        assert!(f.marks.leech);
+        assert_eq!((f.leech_review, f.suspended_by), (Some(1), Some(1)));
+        assert_eq!(f.marks.suspended, Some(t1.parse().unwrap()));
+        let gone = folded(&[event(1, t1, leech("deleted"))]);
+        assert_eq!(gone, Folded::default());
+        // Suspended by hand first: the leech does not own the suspension.
+        let f = folded(&[event(2, t2, leech("r2")), event(1, t1, MarkChange::Suspend)]);
+        assert_eq!((f.leech_review, f.suspended_by), (Some(2), None));
+        assert_eq!(f.marks.suspended, Some(t1.parse().unwrap()));
+        // Unsuspended after the leech: still a leech, no longer suspended.
+        let f = folded(&[
+            event(1, t1, leech("r1")),
+            event(2, t2, MarkChange::Unsuspend),
+        ]);
+        assert_eq!((f.marks.leech, f.marks.suspended), (true, None));
+    }
+
+    fn change() -> impl proptest::strategy::Strategy<Value = MarkChange> {
+        use proptest::prelude::*;
+        let until =
+            (0..3i64).prop_map(|d| Timestamp::from_second(1_768_000_000 + d * 86_400).unwrap());
+        prop_oneof![
+            Just(MarkChange::Suspend),
+            Just(MarkChange::Unsuspend),
+            until.prop_map(|until| MarkChange::Bury { until }),
+            Just(MarkChange::Unbury),
+            (0..7usize, proptest::option::of("[a-z]{0,3}")).prop_map(|(i, note)| {
+                MarkChange::Flag {
+                    flag: Flag::ALL[i],
+                    note,
+                }
+            }),
+            Just(MarkChange::Unflag),
+            prop_oneof![Just("r1"), Just("r2"), Just("gone")].prop_map(leech),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever order a device receives a card's events in (and however often), the
+        /// fold is the same.
+        #[test]
+        fn the_fold_does_not_depend_on_the_order_events_arrive_in(
+            changes in proptest::collection::vec((change(), 0..5i64), 0..12),
+            seed in proptest::prelude::any::<u64>(),
+        ) {
+            let events: Vec<MarkEvent> = changes
+                .into_iter()
+                .enumerate()
+                .map(|(i, (change, minutes))| MarkEvent {
+                    uid: format!("019b0000-0000-7000-8000-{i:012x}"),
+                    at: Timestamp::from_second(1_768_000_000 + minutes * 60).unwrap(),
+                    change,
+                })
+                .collect();
+            let mut shuffled = events.clone();
+            // A deterministic shuffle from the seed, and some events twice.
+            let mut x = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                shuffled.swap(i, usize::try_from(x % (i as u64 + 1)).unwrap());
+            }
+            shuffled.extend(events.iter().take(usize::try_from(seed % 3).unwrap()).cloned());
+            proptest::prop_assert_eq!(folded(&events), folded(&shuffled));
+        }
+    }
 }

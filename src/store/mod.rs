@@ -30,7 +30,10 @@ pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedR
 pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
 pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
-pub use sync::{Applied, Device, FileRecord, PendingEvents, SyncDelete, SyncEvent, SyncReview};
+pub use sync::{
+    Applied, Device, EventCounts, FileRecord, PendingEvents, SyncDelete, SyncEvent, SyncMark,
+    SyncReview,
+};
 
 /// What can go wrong with the database. Every message names the file.
 #[derive(Debug, thiserror::Error)]

@@ -221,10 +221,10 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
     sync(&a, &dir, DAY1);
     std::fs::write(
         dir.join("future.jsonl"),
-        "{\"format\":\"factdrill-sync\",\"version\":2,\"device\":\"future\"}\n{\"type\":\"review\"}\n",
+        "{\"format\":\"factdrill-sync\",\"version\":3,\"device\":\"future\"}\n{\"type\":\"review\"}\n",
     )
     .unwrap();
-    // A version-1 file whose third line is from a newer version: not even line 2 is applied.
+    // A version-1 file whose third line is from a version this one does not know: not even line 2 is applied.
     let good = std::fs::read_to_string(device_file_named(&dir, &a)).unwrap();
     let review = good.lines().nth(1).unwrap();
     let newer_line = review.replacen('{', "{\"v\":3,", 1);
@@ -245,8 +245,8 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
     let (stdout, stderr) = output(&b, &out);
     assert_eq!(
         stderr,
-        "[TMP]/sync/future.jsonl:1: written by a newer factdrill (sync format version 2; this one reads up to 1); upgrade factdrill on this machine; nothing new in this file was applied\n\
-         [TMP]/sync/mixed.jsonl:3: written by a newer factdrill (sync format version 3; this one reads up to 1); upgrade factdrill on this machine; nothing new in this file was applied\n\
+        "[TMP]/sync/future.jsonl:1: written by a newer factdrill (sync format version 3; this one reads up to 2); upgrade factdrill on this machine; nothing new in this file was applied\n\
+         [TMP]/sync/mixed.jsonl:3: written by a newer factdrill (sync format version 3; this one reads up to 2); upgrade factdrill on this machine; nothing new in this file was applied\n\
          factdrill: error: sync: 2 files in the sync folder could not be read; the rest was synced\n"
     );
     assert!(stdout.contains(": 1 review added"), "{stdout}");
@@ -319,7 +319,7 @@ fn status_shows_each_device_file_and_what_is_pending() {
         serde_json::from_str(&run_ok(&b, &["sync", dir, "--status", "--json"])).unwrap();
     assert_eq!(
         json["pending"],
-        serde_json::json!({"reviews": 1, "deletes": 0})
+        serde_json::json!({"reviews": 1, "deletes": 0, "marks": 0})
     );
     let files = json["files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
