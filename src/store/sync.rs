@@ -596,7 +596,10 @@ fn refresh_marks(
     mut marked: BTreeSet<i64>,
     touched: BTreeSet<i64>,
 ) -> rusqlite::Result<()> {
-    for card_id in touched {
+    // Most databases have few marks: one look at the table saves a probe per card.
+    let any_marks: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM mark_event)", [], |r| r.get(0))?;
+    for card_id in touched.into_iter().filter(|_| any_marks) {
         let has_marks: bool = tx
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM mark_event WHERE card_id = ?1)")?
             .query_row([card_id], |r| r.get(0))?;
