@@ -754,3 +754,30 @@ fn a_leech_on_one_device_is_suspended_on_the_other() {
     assert_eq!(run_at(&a, LATER, &["card", "show", "t/a"]), back);
     assert_eq!(run_at(&b, LATER, &["card", "show", "t/a"]), back);
 }
+
+#[test]
+fn a_suspension_in_a_session_travels() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    study(&a, DAY1, "1", ":s\n");
+    study(&b, DAY1, "0", "");
+    assert_eq!(
+        show(&a, "small/hq"),
+        "small/hq  Where was the OMS international headquarters?\n  suspended since 2026-01-10 09:00\n"
+    );
+    sync(&a, dir, DAY1);
+    sync(&b, dir, DAY1);
+    assert_eq!(show(&b, "small/hq"), show(&a, "small/hq"));
+    let new = |env: &Env| -> serde_json::Value {
+        let due: serde_json::Value =
+            serde_json::from_str(&run_at(env, DAY1, &["due", "--json"])).unwrap();
+        due["new"].clone()
+    };
+    assert_eq!(
+        (new(&a), new(&b)),
+        (2.into(), 2.into()),
+        "hq is held back on both"
+    );
+}
