@@ -781,3 +781,43 @@ fn a_suspension_in_a_session_travels() {
         "hq is held back on both"
     );
 }
+
+#[test]
+fn a_leech_taken_back_with_undo_is_no_leech_on_the_other_device() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let text =
+        format!("{LEECH_DECK}  - {{id: b, prompt: \"Capital of Spain?\", answer: Madrid}}\n");
+    let write = |env: &Env| {
+        let path = env.dir.path().join("t.yaml");
+        std::fs::write(&path, &text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let study_at = |env: &Env, now: &str, new: &str, input: &str| {
+        let out = env
+            .cmd(now)
+            .args(["study", &write(env), "--new", new])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    study_at(&a, DAY1, "1", "Paris\n4\n");
+    // `b` (new) follows `a`: at its prompt, `:u` takes back the lapse that made `a` a leech.
+    let out = study_at(&a, LATER, "1", "Lyon\n\n:u\nParis\n3\n");
+    assert!(out.contains("Leech"), "{out}");
+    study_at(&b, DAY1, "0", "");
+    sync(&a, dir, LATER);
+    let own = std::fs::read_to_string(device_file_named(dir, &a)).unwrap();
+    assert!(
+        own.contains("\"mark\":\"leech\""),
+        "the leech event travels: {own}"
+    );
+    sync(&b, dir, LATER);
+    let none = "t/a  Capital of France?\n  no marks\n";
+    assert_eq!(run_at(&a, LATER, &["card", "show", "t/a"]), none);
+    assert_eq!(run_at(&b, LATER, &["card", "show", "t/a"]), none);
+}
