@@ -219,18 +219,12 @@ fn log_change(
     at: Timestamp,
     change: &MarkChange,
 ) -> rusqlite::Result<()> {
-    let uid = mark_uid(conn, handle, at)?;
-    insert_event(
-        conn,
-        handle,
-        &uid,
-        None,
-        &MarkEvent {
-            uid: uid.clone(),
-            at,
-            change: change.clone(),
-        },
-    )?;
+    let event = MarkEvent {
+        uid: mark_uid(conn, handle, at)?,
+        at,
+        change: change.clone(),
+    };
+    insert_event(conn, handle, None, &event)?;
     Ok(())
 }
 
@@ -239,7 +233,6 @@ fn log_change(
 pub(super) fn insert_event(
     conn: &Connection,
     handle: i64,
-    uid: &str,
     device: Option<&str>,
     event: &MarkEvent,
 ) -> rusqlite::Result<bool> {
@@ -257,7 +250,7 @@ pub(super) fn insert_event(
              ON CONFLICT (uid) DO NOTHING",
         )?
         .execute(params![
-            uid,
+            event.uid,
             device,
             handle,
             event.at.as_millisecond(),
@@ -302,11 +295,8 @@ fn events_of(conn: &Connection, handle: i64) -> rusqlite::Result<Vec<MarkEvent>>
             r.get(5)?,
             r.get(6)?,
         );
-        Ok(change.map(|change| MarkEvent {
-            uid: r.get::<_, String>(0).unwrap_or_default(),
-            at: timestamp(r.get::<_, i64>(1).unwrap_or(0)),
-            change,
-        }))
+        let (uid, at) = (r.get(0)?, timestamp(r.get(1)?));
+        Ok(change.map(|change| MarkEvent { uid, at, change }))
     })?;
     // The table's checks make every row a change `from_parts` knows.
     Ok(rows

@@ -578,13 +578,7 @@ fn apply_mark(
         cards.insert(key, id);
         id
     };
-    let new = marks::insert_event(
-        tx,
-        card_id,
-        &mark.event.uid,
-        Some(&mark.device),
-        &mark.event,
-    )?;
+    let new = marks::insert_event(tx, card_id, Some(&mark.device), &mark.event)?;
     Ok(new.then_some(card_id))
 }
 
