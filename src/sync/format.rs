@@ -484,12 +484,12 @@ fn parse_mark(value: Value, n: usize) -> Result<Line, LineProblem> {
     };
     let bad_field = |e: serde_json::Error| LineProblem::bad(n, e.to_string());
     let m: MarkLine = serde_json::from_value(value).map_err(bad_field)?;
-    if uuid::Uuid::parse_str(&m.uid).is_err() {
-        return Err(LineProblem::bad(
-            n,
-            format!("{:?} is not a mark event id (a UUID)", m.uid),
-        ));
-    }
+    // Events fold in the order of their ids as text: one spelling (lower case, hyphens) for
+    // every id, whatever the writer used.
+    let uid = uuid::Uuid::parse_str(&m.uid)
+        .map_err(|_| LineProblem::bad(n, format!("{:?} is not a mark event id (a UUID)", m.uid)))?
+        .hyphenated()
+        .to_string();
     if !valid_device(&m.device) {
         return Err(LineProblem::bad(
             n,
@@ -551,7 +551,7 @@ fn parse_mark(value: Value, n: usize) -> Result<Line, LineProblem> {
         deck: m.deck,
         card: m.card,
         event: MarkEvent {
-            uid: m.uid,
+            uid,
             at: time(m.time)?,
             change,
         },
@@ -684,6 +684,18 @@ mod tests {
             "not a review id",
         );
         case(&good.replace("019ab2c0", "zz"), "not a mark event id");
+        let upper = good.replace(
+            "019ab2c0-0000-7000-8000-00000000000a",
+            "019AB2C000007000800000000000000A",
+        );
+        let parsed = parse_events(&[upper.trim_end().as_bytes()], 1)
+            .unwrap()
+            .events;
+        assert_eq!(
+            parsed[0].uid(),
+            "019ab2c0-0000-7000-8000-00000000000a",
+            "one spelling"
+        );
         case(&good.replace("\"hq\"", "\" \""), "the card id is empty");
     }
 
