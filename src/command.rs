@@ -763,11 +763,11 @@ fn card(action: &CardAction, config: &Config) -> Result<(), Error> {
                 "suspended".to_owned()
             }
             CardAction::Unsuspend(_) => {
-                store.unsuspend(card.handle)?;
+                store.unsuspend(card.handle, now)?;
                 "unsuspended".to_owned()
             }
             CardAction::Bury(_) => {
-                store.bury(card.handle, until)?;
+                store.bury(card.handle, until, now)?;
                 format!(
                     "buried until {}",
                     until
@@ -776,15 +776,15 @@ fn card(action: &CardAction, config: &Config) -> Result<(), Error> {
                 )
             }
             CardAction::Unbury(_) => {
-                store.unbury(card.handle)?;
+                store.unbury(card.handle, now)?;
                 "unburied".to_owned()
             }
             CardAction::Flag(f) => {
-                store.set_flag(card.handle, Some(f.colour), f.note.as_deref())?;
+                store.set_flag(card.handle, Some(f.colour), f.note.as_deref(), now)?;
                 format!("flagged {}", f.colour)
             }
             CardAction::Unflag(_) => {
-                store.set_flag(card.handle, None, None)?;
+                store.set_flag(card.handle, None, None, now)?;
                 "unflagged".to_owned()
             }
             CardAction::Show(_) => {
@@ -876,9 +876,12 @@ impl term::Journal for Journal<'_> {
     fn mark(&mut self, marking: &session::Marking) -> Result<(), StoreError> {
         match &marking.mark {
             session::Mark::Suspend => self.store.suspend(marking.handle, self.now.now()),
-            session::Mark::Bury { until } => self.store.bury(marking.handle, *until),
+            session::Mark::Bury { until } => {
+                self.store.bury(marking.handle, *until, self.now.now())
+            }
             session::Mark::Flag { flag, note } => {
-                self.store.set_flag(marking.handle, *flag, note.as_deref())
+                self.store
+                    .set_flag(marking.handle, *flag, note.as_deref(), self.now.now())
             }
         }
     }

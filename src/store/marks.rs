@@ -1,12 +1,13 @@
-//! Marks on cards (table `card_mark`): suspend, bury, flag, the leech tag; finding cards by
-//! `DECK/CARD` for `factdrill card`; and undo, which deletes a card's last review and folds
-//! the rest of its log again. Marks never touch the review log.
+//! Marks on cards: suspend, bury, flag, the leech tag, each change an event in `mark_event`
+//! (which sync carries to the other devices) and the fold of a card's events cached in
+//! `card_mark`; finding cards by `DECK/CARD` for `factdrill card`; and undo, which deletes a
+//! card's last review and folds the rest of its log again. Marks never touch the review log.
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError, card_seed, classify, state_params, timestamp};
-use crate::mark::{Flag, Marks};
+use crate::mark::{self, Flag, MarkChange, MarkEvent, Marks};
 use crate::schedule::{CardState, Rating, Scheduler, replay_seeded};
 
 /// A card found by its id, for `factdrill card`.
@@ -26,15 +27,6 @@ pub struct Undone {
     pub state: CardState,
     /// The undone review had made the card a leech; its tag and suspension were lifted.
     pub unleeched: bool,
-}
-
-/// The columns of `card_mark` a mark sets.
-enum Change<'a> {
-    Suspend(Timestamp),
-    Unsuspend,
-    Bury(Timestamp),
-    Unbury,
-    Flag(Option<Flag>, Option<&'a str>),
 }
 
 impl Store {
@@ -81,21 +73,21 @@ impl Store {
     /// Suspends a card from `at`: never due until `unsuspend`. Suspending a suspended card
     /// keeps its first time.
     pub fn suspend(&mut self, handle: i64, at: Timestamp) -> Result<(), StoreError> {
-        self.change(handle, &Change::Suspend(at))
+        self.change(handle, at, &MarkChange::Suspend)
     }
 
     /// Lifts a suspension (the leech tag, if any, stays: it records what happened).
-    pub fn unsuspend(&mut self, handle: i64) -> Result<(), StoreError> {
-        self.change(handle, &Change::Unsuspend)
+    pub fn unsuspend(&mut self, handle: i64, at: Timestamp) -> Result<(), StoreError> {
+        self.change(handle, at, &MarkChange::Unsuspend)
     }
 
     /// Keeps a card out of sessions until `until` (the next study day's start).
-    pub fn bury(&mut self, handle: i64, until: Timestamp) -> Result<(), StoreError> {
-        self.change(handle, &Change::Bury(until))
+    pub fn bury(&mut self, handle: i64, until: Timestamp, at: Timestamp) -> Result<(), StoreError> {
+        self.change(handle, at, &MarkChange::Bury { until })
     }
 
-    pub fn unbury(&mut self, handle: i64) -> Result<(), StoreError> {
-        self.change(handle, &Change::Unbury)
+    pub fn unbury(&mut self, handle: i64, at: Timestamp) -> Result<(), StoreError> {
+        self.change(handle, at, &MarkChange::Unbury)
     }
 
     /// Sets (or, with `None`, clears) a card's flag and its note.
@@ -104,48 +96,37 @@ impl Store {
         handle: i64,
         flag: Option<Flag>,
         note: Option<&str>,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
-        self.change(handle, &Change::Flag(flag, note))
+        let change = match flag {
+            Some(flag) => MarkChange::Flag {
+                flag,
+                note: note.map(str::to_owned),
+            },
+            None => MarkChange::Unflag,
+        };
+        self.change(handle, at, &change)
     }
 
-    fn change(&mut self, handle: i64, change: &Change<'_>) -> Result<(), StoreError> {
+    /// Logs one change of a card's marks as this device's event and folds the card's marks
+    /// again, in one transaction.
+    fn change(
+        &mut self,
+        handle: i64,
+        at: Timestamp,
+        change: &MarkChange,
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let tx = self.conn.transaction().map_err(fail)?;
-        tx.execute(
-            "INSERT INTO card_mark (card_id) VALUES (?1) ON CONFLICT (card_id) DO NOTHING",
-            params![handle],
-        )
-        .map_err(fail)?;
-        match change {
-            Change::Suspend(at) => tx.execute(
-                "UPDATE card_mark SET suspended_at = coalesce(suspended_at, ?2) WHERE card_id = ?1",
-                params![handle, at.as_millisecond()],
-            ),
-            Change::Unsuspend => tx.execute(
-                "UPDATE card_mark SET suspended_at = NULL, suspended_by_review = NULL
-                 WHERE card_id = ?1",
-                params![handle],
-            ),
-            Change::Bury(until) => tx.execute(
-                "UPDATE card_mark SET buried_until = ?2 WHERE card_id = ?1",
-                params![handle, until.as_millisecond()],
-            ),
-            Change::Unbury => tx.execute(
-                "UPDATE card_mark SET buried_until = NULL WHERE card_id = ?1",
-                params![handle],
-            ),
-            Change::Flag(flag, note) => tx.execute(
-                "UPDATE card_mark SET flag = ?2, note = ?3 WHERE card_id = ?1",
-                params![
-                    handle,
-                    flag.map(Flag::as_str),
-                    note.filter(|_| flag.is_some())
-                ],
-            ),
-        }
-        .map_err(fail)?;
+        log_change(&tx, handle, at, change).map_err(fail)?;
+        refresh(&tx, handle).map_err(fail)?;
         tx.commit().map_err(fail)
+    }
+
+    /// A card's mark events, in the order they fold.
+    pub fn mark_events(&self, handle: i64) -> Result<Vec<MarkEvent>, StoreError> {
+        events_of(&self.conn, handle).map_err(self.fail())
     }
 
     /// Undoes one answer: deletes the card's review at `reviewed_at` (the latest one at that
@@ -174,21 +155,13 @@ impl Store {
         let Some(review) = found else {
             return Ok(None);
         };
+        let leech_before = leech_review_of(&tx, handle).map_err(fail)?;
         tx.execute("DELETE FROM review WHERE id = ?1", params![review])
             .map_err(fail)?;
-        let unleeched = tx
-            .execute(
-                "UPDATE card_mark SET leech_review = NULL WHERE card_id = ?1 AND leech_review = ?2",
-                params![handle, review],
-            )
-            .map_err(fail)?
-            > 0;
-        tx.execute(
-            "UPDATE card_mark SET suspended_at = NULL, suspended_by_review = NULL
-             WHERE card_id = ?1 AND suspended_by_review = ?2",
-            params![handle, review],
-        )
-        .map_err(fail)?;
+        // The leech event of the deleted review no longer counts: fold the marks again.
+        refresh(&tx, handle).map_err(fail)?;
+        let unleeched =
+            leech_before.is_some() && leech_review_of(&tx, handle).map_err(fail)?.is_none();
         let (state, remaining) = fold(&tx, handle, scheduler).map_err(fail)?;
         if remaining == 0 {
             // Never reviewed again: no cache row, as for any new card.
@@ -220,25 +193,167 @@ impl Store {
     }
 }
 
-/// Tags a card a leech and suspends it, both caused by `review` (so undoing that review
-/// lifts both).
+/// Tags a card a leech and suspends it, both caused by `review` (its uid): a leech event of
+/// this device, so undoing that review lifts both, here and on every device it syncs with.
 pub(super) fn mark_leech(
     conn: &Connection,
     handle: i64,
-    review: i64,
+    review: &str,
     at: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO card_mark (card_id) VALUES (?1) ON CONFLICT (card_id) DO NOTHING",
-        params![handle],
+    log_change(
+        conn,
+        handle,
+        at,
+        &MarkChange::Leech {
+            review: review.to_owned(),
+        },
     )?;
-    conn.execute(
-        "UPDATE card_mark SET leech_review = ?2,
-            suspended_by_review = CASE WHEN suspended_at IS NULL THEN ?2 ELSE suspended_by_review END,
-            suspended_at = coalesce(suspended_at, ?3)
-         WHERE card_id = ?1",
-        params![handle, review, at.as_millisecond()],
+    refresh(conn, handle)
+}
+
+/// Appends one change of this device to a card's mark log.
+fn log_change(
+    conn: &Connection,
+    handle: i64,
+    at: Timestamp,
+    change: &MarkChange,
+) -> rusqlite::Result<()> {
+    let event = MarkEvent {
+        uid: mark_uid(conn, handle, at)?,
+        at,
+        change: change.clone(),
+    };
+    insert_event(conn, handle, None, &event)?;
+    Ok(())
+}
+
+/// Inserts a mark event (by `device`, or this device when `None`) unless its uid is known;
+/// returns whether it was new.
+pub(super) fn insert_event(
+    conn: &Connection,
+    handle: i64,
+    device: Option<&str>,
+    event: &MarkEvent,
+) -> rusqlite::Result<bool> {
+    let (until, flag, note, review) = match &event.change {
+        MarkChange::Bury { until } => (Some(until.as_millisecond()), None, None, None),
+        MarkChange::Flag { flag, note } => (None, Some(flag.as_str()), note.as_deref(), None),
+        MarkChange::Leech { review } => (None, None, None, Some(review.as_str())),
+        _ => (None, None, None, None),
+    };
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO mark_event (uid, device, card_id, at, change, until, flag, note, review)
+             VALUES (?1, coalesce(?2, (SELECT value FROM meta WHERE key = 'device_id'), ''),
+                     ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (uid) DO NOTHING",
+        )?
+        .execute(params![
+            event.uid,
+            device,
+            handle,
+            event.at.as_millisecond(),
+            event.change.name(),
+            until,
+            flag,
+            note,
+            review
+        ])?;
+    Ok(n > 0)
+}
+
+/// A new mark event's id: a UUIDv7 of `at`, made greater than the id of every event the card
+/// already has (here or from other devices), so the change folds after everything this
+/// device knew when it was made, even when its clock is behind another device's.
+fn mark_uid(conn: &Connection, handle: i64, at: Timestamp) -> rusqlite::Result<String> {
+    let ms = u64::try_from(at.as_millisecond().clamp(0, (1 << 48) - 1)).unwrap_or(0);
+    let fresh = uuid::Builder::from_unix_timestamp_millis(ms, &rand::random())
+        .into_uuid()
+        .hyphenated()
+        .to_string();
+    let latest: Option<String> = conn
+        .prepare_cached("SELECT max(uid) FROM mark_event WHERE card_id = ?1")?
+        .query_row(params![handle], |r| r.get(0))?;
+    Ok(super::sync::after(latest.as_deref(), fresh))
+}
+
+/// A card's mark events.
+fn events_of(conn: &Connection, handle: i64) -> rusqlite::Result<Vec<MarkEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uid, at, change, until, flag, note, review FROM mark_event
+         WHERE card_id = ?1 ORDER BY uid",
     )?;
+    let rows = stmt.query_map(params![handle], |r| {
+        let name: String = r.get(2)?;
+        let change = MarkChange::from_parts(
+            &name,
+            r.get::<_, Option<i64>>(3)?.map(timestamp),
+            r.get::<_, Option<String>>(4)?
+                .as_deref()
+                .and_then(Flag::parse),
+            r.get(5)?,
+            r.get(6)?,
+        );
+        let (uid, at) = (r.get(0)?, timestamp(r.get(1)?));
+        Ok(change.map(|change| MarkEvent { uid, at, change }))
+    })?;
+    // The table's checks make every row a change `from_parts` knows.
+    Ok(rows
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// The review row (local id) that the cache says made the card a leech.
+fn leech_review_of(conn: &Connection, handle: i64) -> rusqlite::Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT leech_review FROM card_mark WHERE card_id = ?1",
+            params![handle],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Stores the fold of a card's mark events in the cache `card_mark` (no row for a card
+/// without marks).
+pub(super) fn refresh(conn: &Connection, handle: i64) -> rusqlite::Result<()> {
+    let events = events_of(conn, handle)?;
+    let mut find = conn.prepare_cached("SELECT id FROM review WHERE uid = ?1")?;
+    let folded = mark::fold(&events, |uid| {
+        find.query_row([uid], |r| r.get::<_, i64>(0))
+            .optional()
+            .ok()
+            .flatten()
+    });
+    let m = &folded.marks;
+    if *m == Marks::default() {
+        conn.prepare_cached("DELETE FROM card_mark WHERE card_id = ?1")?
+            .execute(params![handle])?;
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT INTO card_mark (card_id, suspended_at, suspended_by_review, buried_until, flag,
+                                note, leech_review)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (card_id) DO UPDATE SET
+            suspended_at = excluded.suspended_at,
+            suspended_by_review = excluded.suspended_by_review,
+            buried_until = excluded.buried_until, flag = excluded.flag, note = excluded.note,
+            leech_review = excluded.leech_review",
+    )?
+    .execute(params![
+        handle,
+        m.suspended.map(Timestamp::as_millisecond),
+        folded.suspended_by,
+        m.buried_until.map(Timestamp::as_millisecond),
+        m.flag.map(Flag::as_str),
+        m.note,
+        folded.leech_review,
+    ])?;
     Ok(())
 }
 

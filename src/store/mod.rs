@@ -33,7 +33,10 @@ pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
 pub use params::{ParamScope, SavedParameters};
 pub use report::{CardLabel, Catalog, CatalogCard, DeckInfo, ReviewRow};
-pub use sync::{Applied, Device, FileRecord, PendingEvents, SyncDelete, SyncEvent, SyncReview};
+pub use sync::{
+    Applied, Device, EventCounts, FileRecord, PendingEvents, SyncDelete, SyncEvent, SyncMark,
+    SyncReview,
+};
 
 /// What can go wrong with the database. Every message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -630,8 +633,14 @@ impl Store {
         }
         insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
         if review.leech {
-            let id = tx.last_insert_rowid();
-            marks::mark_leech(&tx, review.handle, id, review.reviewed_at).map_err(fail)?;
+            let uid: String = tx
+                .query_row(
+                    "SELECT uid FROM review WHERE id = ?1",
+                    [tx.last_insert_rowid()],
+                    |r| r.get(0),
+                )
+                .map_err(fail)?;
+            marks::mark_leech(&tx, review.handle, &uid, review.reviewed_at).map_err(fail)?;
         }
         tx.execute(
             "INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)

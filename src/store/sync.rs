@@ -3,14 +3,16 @@
 //! file in the folder has been read. Reading and writing the folder's files is `crate::sync`.
 //!
 //! Merging is a set union by review id: applying the same events twice changes nothing,
-//! and a review whose id has a tombstone is never inserted.
+//! and a review whose id has a tombstone is never inserted. Mark events merge the same way
+//! by their own ids; the marks of every card they touch are folded again.
 
 use std::collections::{BTreeSet, HashMap};
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{Store, StoreError, classify, timestamp};
+use super::{Store, StoreError, classify, marks, timestamp};
+use crate::mark::{Flag, MarkChange, MarkEvent};
 use crate::schedule::Rating;
 
 /// This database as a sync device.
@@ -54,6 +56,17 @@ pub struct SyncDelete {
     pub deleted_at: Timestamp,
 }
 
+/// A change of a card's marks, as it travels between devices (format version 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncMark {
+    /// The device that made the change.
+    pub device: String,
+    pub deck: String,
+    pub card: String,
+    /// Its id, time and change.
+    pub event: MarkEvent,
+}
+
 /// One line of a device file after its header.
 // Nearly every event is a review: boxing it would cost an allocation each, to save space
 // only in the rare deletion.
@@ -62,6 +75,7 @@ pub struct SyncDelete {
 pub enum SyncEvent {
     Review(SyncReview),
     Delete(SyncDelete),
+    Mark(SyncMark),
 }
 
 impl SyncEvent {
@@ -69,14 +83,16 @@ impl SyncEvent {
         match self {
             SyncEvent::Review(r) => &r.uid,
             SyncEvent::Delete(d) => &d.uid,
+            SyncEvent::Mark(m) => &m.event.uid,
         }
     }
 
-    /// `review` or `delete`: the event's kind in the file and in `sync_seen`.
+    /// `review`, `delete` or `mark`: the event's kind in the file and in `sync_seen`.
     pub fn kind(&self) -> &'static str {
         match self {
             SyncEvent::Review(_) => "review",
             SyncEvent::Delete(_) => "delete",
+            SyncEvent::Mark(_) => "mark",
         }
     }
 
@@ -85,6 +101,7 @@ impl SyncEvent {
         match self {
             SyncEvent::Review(r) => r.reviewed_at,
             SyncEvent::Delete(d) => d.deleted_at,
+            SyncEvent::Mark(m) => m.event.at,
         }
     }
 }
@@ -112,6 +129,20 @@ pub struct PendingEvents {
     pub events: Vec<SyncEvent>,
 }
 
+/// How many events of each kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventCounts {
+    pub reviews: u64,
+    pub deletes: u64,
+    pub marks: u64,
+}
+
+impl EventCounts {
+    pub fn total(&self) -> u64 {
+        self.reviews + self.deletes + self.marks
+    }
+}
+
 /// What applying a file's events changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -119,6 +150,8 @@ pub struct Applied {
     pub reviews: usize,
     /// Reviews deleted by tombstones.
     pub deletes: usize,
+    /// Mark events added.
+    pub marks: usize,
     /// Reviews recorded under this device's id that this database did not have (a restored
     /// backup, or a copy of this database on another machine).
     pub own_unknown: usize,
@@ -232,8 +265,10 @@ impl Store {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let tx = self.conn.transaction().map_err(fail)?;
-        tx.execute_batch("DELETE FROM sync_seen; DELETE FROM sync_file;")
-            .map_err(fail)?;
+        tx.execute_batch(
+            "DELETE FROM sync_seen; DELETE FROM sync_seen_mark; DELETE FROM sync_file;",
+        )
+        .map_err(fail)?;
         tx.commit().map_err(fail)
     }
 
@@ -307,42 +342,58 @@ impl Store {
         for row in rows {
             events.push(row.map_err(self.fail())?);
         }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT e.uid, e.device, deck.key, card.key, e.at, e.change, e.until, e.flag,
+                        e.note, e.review
+                 FROM mark_event AS e JOIN card ON card.id = e.card_id
+                 JOIN deck ON deck.id = card.deck_id
+                 WHERE NOT EXISTS (SELECT 1 FROM sync_seen_mark WHERE uid = e.uid)
+                 ORDER BY e.uid LIMIT ?1",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt
+            .query_map([limit_of(limit - events.len())], mark_row)
+            .map_err(self.fail())?;
+        for row in rows {
+            events.extend(row.map_err(self.fail())?.map(SyncEvent::Mark));
+        }
         Ok(PendingEvents { events })
     }
 
-    /// How many reviews and deletions no file of the sync folder holds yet.
-    pub fn pending_counts(&self) -> Result<(u64, u64), StoreError> {
-        let (reviews, deletes): (i64, i64) = self
-            .conn
-            .query_row(
-                "SELECT (SELECT count(*) FROM review AS r WHERE r.uid IS NOT NULL AND NOT EXISTS
-                            (SELECT 1 FROM sync_seen WHERE kind = 'review' AND uid = r.uid)),
-                        (SELECT count(*) FROM review_tombstone AS t WHERE NOT EXISTS
-                            (SELECT 1 FROM sync_seen WHERE kind = 'delete' AND uid = t.uid))",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(self.fail())?;
-        Ok((
-            u64::try_from(reviews).unwrap_or(0),
-            u64::try_from(deletes).unwrap_or(0),
-        ))
+    /// How many reviews, deletions and mark events no file of the sync folder holds yet.
+    pub fn pending_counts(&self) -> Result<EventCounts, StoreError> {
+        self.counts(
+            "SELECT (SELECT count(*) FROM review AS r WHERE r.uid IS NOT NULL AND NOT EXISTS
+                        (SELECT 1 FROM sync_seen WHERE kind = 'review' AND uid = r.uid)),
+                    (SELECT count(*) FROM review_tombstone AS t WHERE NOT EXISTS
+                        (SELECT 1 FROM sync_seen WHERE kind = 'delete' AND uid = t.uid)),
+                    (SELECT count(*) FROM mark_event AS e WHERE NOT EXISTS
+                        (SELECT 1 FROM sync_seen_mark WHERE uid = e.uid))",
+        )
     }
 
-    /// How many reviews and tombstones this database has (all pending for a new folder).
-    pub fn event_counts(&self) -> Result<(u64, u64), StoreError> {
-        let (reviews, deletes): (i64, i64) = self
-            .conn
-            .query_row(
-                "SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM review_tombstone)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(self.fail())?;
-        Ok((
-            u64::try_from(reviews).unwrap_or(0),
-            u64::try_from(deletes).unwrap_or(0),
-        ))
+    /// How many reviews, tombstones and mark events this database has (all pending for a
+    /// new folder).
+    pub fn event_counts(&self) -> Result<EventCounts, StoreError> {
+        self.counts(
+            "SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM review_tombstone),
+                    (SELECT count(*) FROM mark_event)",
+        )
+    }
+
+    fn counts(&self, sql: &str) -> Result<EventCounts, StoreError> {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        self.conn
+            .query_row(sql, [], |r| {
+                Ok(EventCounts {
+                    reviews: count(r.get(0)?),
+                    deletes: count(r.get(1)?),
+                    marks: count(r.get(2)?),
+                })
+            })
+            .map_err(self.fail())
     }
 
     /// Records that this device's file now holds `events` and has grown to `record`, in one
@@ -377,6 +428,10 @@ impl Store {
         let mut applied = Applied::default();
         let mut cards = HashMap::new();
         let mut positions = HashMap::new();
+        // Cards whose mark log grew, and cards whose review log changed (a leech event counts
+        // only while its review is in the log): their marks are folded again.
+        let mut marked = BTreeSet::new();
+        let mut touched = BTreeSet::new();
         for event in events {
             match event {
                 SyncEvent::Review(review) => {
@@ -394,12 +449,20 @@ impl Store {
                     let card_id = if let Some(&id) = cards.get(&key) {
                         id
                     } else {
-                        let id =
-                            placeholder_card(&tx, review, now, &mut positions).map_err(fail)?;
+                        let of = PlaceholderOf {
+                            deck: &review.deck,
+                            deck_name: &review.deck_name,
+                            card: &review.card,
+                            kind: &review.kind,
+                            prompt: &review.prompt,
+                            card_answer: &review.card_answer,
+                        };
+                        let id = placeholder_card(&tx, &of, now, &mut positions).map_err(fail)?;
                         cards.insert(key, id);
                         id
                     };
                     insert_synced(&tx, card_id, review).map_err(fail)?;
+                    touched.insert(card_id);
                     applied.reviews += 1;
                     applied.own_unknown += usize::from(review.device == own);
                     applied.decks.insert(review.deck.clone());
@@ -415,24 +478,34 @@ impl Store {
                         ],
                     )
                     .map_err(fail)?;
-                    let deck: Option<String> = tx
+                    let found: Option<(String, i64)> = tx
                         .query_row(
-                            "SELECT deck.key FROM review JOIN card ON card.id = review.card_id
+                            "SELECT deck.key, card.id FROM review JOIN card ON card.id = review.card_id
                              JOIN deck ON deck.id = card.deck_id WHERE review.uid = ?1",
                             [&delete.uid],
-                            |r| r.get(0),
+                            |r| Ok((r.get(0)?, r.get(1)?)),
                         )
                         .optional()
                         .map_err(fail)?;
-                    if let Some(deck) = deck {
+                    if let Some((deck, card_id)) = found {
                         tx.execute("DELETE FROM review WHERE uid = ?1", [&delete.uid])
                             .map_err(fail)?;
+                        touched.insert(card_id);
                         applied.deletes += 1;
                         applied.decks.insert(deck);
                     }
                 }
+                SyncEvent::Mark(mark) => {
+                    if let Some(card_id) =
+                        apply_mark(&tx, mark, &mut cards, &mut positions, now).map_err(fail)?
+                    {
+                        marked.insert(card_id);
+                        applied.marks += 1;
+                    }
+                }
             }
         }
+        refresh_marks(&tx, marked, touched).map_err(fail)?;
         mark_seen(&tx, events).map_err(fail)?;
         save_record(&tx, record).map_err(fail)?;
         // The next `study` of these decks replays their logs (the command rebuilds the caches
@@ -448,6 +521,26 @@ impl Store {
         Ok(applied)
     }
 
+    /// Every mark event, by uid, as sync would write it: to check that two databases hold the
+    /// same mark log.
+    pub fn synced_marks(&self) -> Result<Vec<SyncMark>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT e.uid, e.device, deck.key, card.key, e.at, e.change, e.until, e.flag,
+                        e.note, e.review
+                 FROM mark_event AS e JOIN card ON card.id = e.card_id
+                 JOIN deck ON deck.id = card.deck_id ORDER BY e.uid",
+            )
+            .map_err(self.fail())?;
+        let rows = stmt.query_map([], mark_row).map_err(self.fail())?;
+        let mut marks = Vec::new();
+        for row in rows {
+            marks.extend(row.map_err(self.fail())?);
+        }
+        Ok(marks)
+    }
+
     /// Every review in the log, by uid, as sync would write it: to check that two databases
     /// hold the same log.
     pub fn synced_log(&self) -> Result<Vec<SyncReview>, StoreError> {
@@ -460,12 +553,98 @@ impl Store {
     }
 }
 
-fn mark_seen(tx: &Transaction<'_>, events: &[SyncEvent]) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare("INSERT OR IGNORE INTO sync_seen (kind, uid) VALUES (?1, ?2)")?;
-    for event in events {
-        stmt.execute(params![event.kind(), event.uid()])?;
+/// Adds another device's mark event (and a placeholder card if the card is unknown);
+/// returns the card if the event was new.
+fn apply_mark(
+    tx: &Transaction<'_>,
+    mark: &SyncMark,
+    cards: &mut HashMap<(String, String), i64>,
+    positions: &mut HashMap<i64, i64>,
+    now: Timestamp,
+) -> rusqlite::Result<Option<i64>> {
+    let key = (mark.deck.clone(), mark.card.clone());
+    let card_id = if let Some(&id) = cards.get(&key) {
+        id
+    } else {
+        let of = PlaceholderOf {
+            deck: &mark.deck,
+            deck_name: &mark.deck,
+            card: &mark.card,
+            kind: "recall",
+            prompt: "",
+            card_answer: "",
+        };
+        let id = placeholder_card(tx, &of, now, positions)?;
+        cards.insert(key, id);
+        id
+    };
+    let new = marks::insert_event(tx, card_id, Some(&mark.device), &mark.event)?;
+    Ok(new.then_some(card_id))
+}
+
+/// Folds again the marks of the cards whose mark log grew (`marked`) and of the cards whose
+/// review log changed (`touched`) that have mark events: a leech event counts only while
+/// its review is in the log.
+fn refresh_marks(
+    tx: &Transaction<'_>,
+    mut marked: BTreeSet<i64>,
+    touched: BTreeSet<i64>,
+) -> rusqlite::Result<()> {
+    // Most databases have few marks: one look at the table saves a probe per card.
+    let any_marks: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM mark_event)", [], |r| r.get(0))?;
+    for card_id in touched.into_iter().filter(|_| any_marks) {
+        let has_marks: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM mark_event WHERE card_id = ?1)")?
+            .query_row([card_id], |r| r.get(0))?;
+        if has_marks {
+            marked.insert(card_id);
+        }
+    }
+    for card_id in marked {
+        marks::refresh(tx, card_id)?;
     }
     Ok(())
+}
+
+fn mark_seen(tx: &Transaction<'_>, events: &[SyncEvent]) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare("INSERT OR IGNORE INTO sync_seen (kind, uid) VALUES (?1, ?2)")?;
+    let mut marks = tx.prepare("INSERT OR IGNORE INTO sync_seen_mark (uid) VALUES (?1)")?;
+    for event in events {
+        match event {
+            SyncEvent::Mark(m) => marks.execute([&m.event.uid])?,
+            _ => stmt.execute(params![event.kind(), event.uid()])?,
+        };
+    }
+    Ok(())
+}
+
+/// A mark event as sync writes it, from (uid, device, deck, card, at, change, until, flag,
+/// note, review); `None` for a row the table's checks rule out.
+fn mark_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<SyncMark>> {
+    let name: String = r.get(5)?;
+    let change = MarkChange::from_parts(
+        &name,
+        r.get::<_, Option<i64>>(6)?.map(timestamp),
+        r.get::<_, Option<String>>(7)?
+            .as_deref()
+            .and_then(Flag::parse),
+        r.get(8)?,
+        r.get(9)?,
+    );
+    let Some(change) = change else {
+        return Ok(None);
+    };
+    Ok(Some(SyncMark {
+        device: r.get(1)?,
+        deck: r.get(2)?,
+        card: r.get(3)?,
+        event: MarkEvent {
+            uid: r.get(0)?,
+            at: timestamp(r.get(4)?),
+            change,
+        },
+    }))
 }
 
 fn save_record(tx: &Transaction<'_>, record: &FileRecord) -> rusqlite::Result<()> {
@@ -489,13 +668,24 @@ fn save_record(tx: &Transaction<'_>, record: &FileRecord) -> rusqlite::Result<()
     Ok(())
 }
 
-/// The card a synced review belongs to. A deck this database does not know gets a row with
+/// What a placeholder card is made of: the card as a review's writer had it, or only its
+/// ids for a mark event.
+struct PlaceholderOf<'a> {
+    deck: &'a str,
+    deck_name: &'a str,
+    card: &'a str,
+    kind: &'a str,
+    prompt: &'a str,
+    card_answer: &'a str,
+}
+
+/// The card a synced review (or mark event) belongs to. A deck this database does not know gets a row with
 /// no file (the first `study` of a file with its id fills it in); a card it does not know is
 /// added retired, so it counts nowhere as an active card until a deck file that has it is
 /// studied here (which brings it back with its history).
 fn placeholder_card(
     tx: &Transaction<'_>,
-    review: &SyncReview,
+    review: &PlaceholderOf<'_>,
     now: Timestamp,
     positions: &mut HashMap<i64, i64>,
 ) -> rusqlite::Result<i64> {
@@ -616,29 +806,35 @@ pub(super) fn review_uid(conn: &Connection, at: Timestamp) -> rusqlite::Result<S
             .hyphenated()
             .to_string()
     };
-    let mut uid = of(ms, &rand::random());
     let latest: Option<String> = conn.query_row(
         "SELECT max(uid) FROM review WHERE uid >= ?1 AND uid < ?2",
         params![of(ms, &[0; 10]), of(ms + 1, &[0; 10])],
         |r| r.get(0),
     )?;
-    if let Some(latest) = latest.filter(|l| *l >= uid)
-        && let Ok(parsed) = uuid::Uuid::parse_str(&latest)
+    Ok(after(latest.as_deref(), of(ms, &rand::random())))
+}
+
+/// `fresh`, or if `latest` is not smaller, the id right after `latest`: ids made this way
+/// grow in the order they are made.
+pub(super) fn after(latest: Option<&str>, fresh: String) -> String {
+    if let Some(latest) = latest.filter(|l| *l >= fresh.as_str())
+        && let Ok(parsed) = uuid::Uuid::parse_str(latest)
     {
         let next = parsed.as_u128().wrapping_add(1);
         // A carry out of the random bits would change the version or variant: keep the
         // random id then (2^-62 odds).
         if next & RAND_B != 0 {
-            uid = uuid::Uuid::from_u128(next).hyphenated().to_string();
+            return uuid::Uuid::from_u128(next).hyphenated().to_string();
         }
     }
-    Ok(uid)
+    fresh
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::deck::{self, Id};
+    use crate::mark::{Flag, MarkChange, Marks};
     use crate::schedule::{Fsrs, Scheduler};
     use crate::store::{NewReview, migrate};
 
@@ -682,6 +878,81 @@ mod tests {
                 previous: &card.state,
                 cram: false,
                 leech: false,
+            })
+            .unwrap();
+    }
+
+    fn handle(store: &Store, key: &str) -> i64 {
+        store
+            .cards(&Id::parse("d").unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|c| c.key == key)
+            .unwrap()
+            .handle
+    }
+
+    /// Undoes this database's latest review, as `:u` does.
+    fn undo_last(store: &mut Store) {
+        let last: Option<(i64, i64)> = store
+            .conn
+            .query_row(
+                "SELECT card_id, reviewed_at FROM review ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .unwrap();
+        if let Some((card, at)) = last {
+            store
+                .undo(card, timestamp(at), &Fsrs::default())
+                .unwrap()
+                .unwrap();
+        }
+    }
+
+    /// Changes card `key`'s marks: 0 suspend, 1 unsuspend, 2 bury, 3 unbury, 4 flag red with
+    /// a note, 5 unflag, 6 flag purple, 7 a failed answer that makes the card a leech.
+    fn mark_card(store: &mut Store, key: &str, change: u8, at: Timestamp) {
+        let h = handle(store, key);
+        let tomorrow = at + jiff::SignedDuration::from_hours(20);
+        match change {
+            0 => store.suspend(h, at).unwrap(),
+            1 => store.unsuspend(h, at).unwrap(),
+            2 => store.bury(h, tomorrow, at).unwrap(),
+            3 => store.unbury(h, at).unwrap(),
+            4 => store
+                .set_flag(h, Some(Flag::Red), Some("why?"), at)
+                .unwrap(),
+            5 => store.set_flag(h, None, None, at).unwrap(),
+            6 => store.set_flag(h, Some(Flag::Purple), None, at).unwrap(),
+            _ => answer_leech(store, key, at),
+        }
+    }
+
+    /// A failed answer of card `key` that the session found makes it a leech.
+    fn answer_leech(store: &mut Store, key: &str, at: Timestamp) {
+        let card = store
+            .cards(&Id::parse("d").unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|c| c.key == key)
+            .unwrap();
+        let fsrs = Fsrs::default();
+        let state = fsrs.review(&card.state, Rating::Again, at);
+        store
+            .record(&NewReview {
+                handle: card.handle,
+                reviewed_at: at,
+                rating: Rating::Again,
+                answer: "typed",
+                verdict: "wrong",
+                response_ms: 900,
+                scheduler: fsrs.name(),
+                state: &state,
+                previous: &card.state,
+                cram: false,
+                leech: true,
             })
             .unwrap();
     }
@@ -805,9 +1076,9 @@ mod tests {
             ids[0][..13],
             fresh_uid(&store, t("2026-01-02T09:00:00Z"))[..13]
         );
-        let (pending, deletes) = store.pending_counts().unwrap();
+        let pending = store.pending_counts().unwrap();
         assert_eq!(
-            (pending, deletes),
+            (pending.reviews, pending.deletes),
             (3, 0),
             "old reviews are sent on the first sync"
         );
@@ -917,12 +1188,185 @@ mod tests {
         assert!(a.use_sync_dir("/one").unwrap());
         let events = a.pending_events().unwrap().events;
         a.mark_written(&events, &file("mine.jsonl")).unwrap();
-        assert_eq!(a.pending_counts().unwrap(), (0, 0));
+        assert_eq!(a.pending_counts().unwrap().total(), 0);
         assert!(!a.use_sync_dir("/one").unwrap());
-        assert_eq!(a.pending_counts().unwrap(), (0, 0));
+        assert_eq!(a.pending_counts().unwrap().total(), 0);
         assert!(a.use_sync_dir("/two").unwrap());
-        assert_eq!(a.pending_counts().unwrap(), (1, 0));
+        assert_eq!(a.pending_counts().unwrap().reviews, 1);
         assert!(a.sync_files().unwrap().is_empty());
+    }
+
+    fn marks_of(store: &Store, key: &str) -> Marks {
+        store.marks(handle(store, key)).unwrap()
+    }
+
+    #[test]
+    fn marks_travel_and_a_change_made_after_seeing_another_wins_even_in_one_millisecond() {
+        let mut a = studied(DECK);
+        let mut b = studied(DECK);
+        // One pinned clock for both: only the order of the ids can decide.
+        let at = t("2026-01-02T09:00:00Z");
+        let now = t("2026-01-03T09:00:00Z");
+        let ha = handle(&a, "a");
+        a.suspend(ha, at).unwrap();
+        a.set_flag(ha, Some(Flag::Red), Some("ask"), at).unwrap();
+        let sent = a.pending_events().unwrap().events;
+        assert_eq!(a.pending_counts().unwrap().marks, 2);
+        assert!(sent.iter().all(|e| e.kind() == "mark"), "{sent:?}");
+        let applied = b.apply_events(&sent, &file("a.jsonl"), now).unwrap();
+        assert_eq!((applied.marks, applied.reviews), (2, 0));
+        assert!(applied.decks.is_empty(), "no review log changed");
+        assert_eq!(marks_of(&b, "a"), marks_of(&a, "a"));
+        assert_eq!(marks_of(&b, "a").suspended, Some(at));
+        let again = b.apply_events(&sent, &file("a.jsonl"), now).unwrap();
+        assert_eq!(again, Applied::default(), "known events add nothing");
+        assert_eq!(
+            b.pending_counts().unwrap().total(),
+            0,
+            "read, so not pending"
+        );
+
+        b.unsuspend(handle(&b, "a"), at).unwrap();
+        let back = b.pending_events().unwrap().events;
+        assert_eq!(back.len(), 1);
+        assert!(back[0].uid() > sent[1].uid(), "made after what b knew");
+        a.mark_written(&sent, &file("a-own.jsonl")).unwrap();
+        a.apply_events(&back, &file("b.jsonl"), now).unwrap();
+        assert_eq!(marks_of(&a, "a"), marks_of(&b, "a"));
+        let m = marks_of(&a, "a");
+        assert_eq!((m.suspended, m.flag), (None, Some(Flag::Red)));
+        assert_eq!(a.synced_marks().unwrap(), b.synced_marks().unwrap());
+    }
+
+    #[test]
+    fn a_leech_travels_and_undoing_its_review_lifts_it_everywhere() {
+        let mut a = studied(DECK);
+        let mut b = studied(DECK);
+        let at = t("2026-01-02T09:00:00Z");
+        let now = t("2026-01-03T09:00:00Z");
+        answer_leech(&mut a, "a", at);
+        let sent = a.pending_events().unwrap().events;
+        assert_eq!(
+            sent.iter().map(SyncEvent::kind).collect::<Vec<_>>(),
+            ["review", "mark"]
+        );
+        let SyncEvent::Mark(leech) = &sent[1] else {
+            unreachable!()
+        };
+        assert_eq!(
+            leech.event.change,
+            MarkChange::Leech {
+                review: sent[0].uid().to_owned()
+            },
+            "the leech names its review by uid"
+        );
+        b.apply_events(&sent, &file("a.jsonl"), now).unwrap();
+        let m = marks_of(&b, "a");
+        assert!(m.leech);
+        assert_eq!(m.suspended, Some(at));
+        assert_eq!(m, marks_of(&a, "a"));
+
+        a.mark_written(&sent, &file("a-own.jsonl")).unwrap();
+        undo_last(&mut a);
+        assert_eq!(marks_of(&a, "a"), Marks::default());
+        let undone = a.pending_events().unwrap().events;
+        assert_eq!(
+            undone.iter().map(SyncEvent::kind).collect::<Vec<_>>(),
+            ["delete"],
+            "the tombstone is the event"
+        );
+        b.apply_events(&undone, &file("a.jsonl"), now).unwrap();
+        assert_eq!(marks_of(&b, "a"), Marks::default());
+    }
+
+    #[test]
+    fn a_leech_that_arrives_before_its_review_counts_once_the_review_is_there() {
+        let mut a = studied(DECK);
+        answer_leech(&mut a, "a", t("2026-01-02T09:00:00Z"));
+        let sent = a.pending_events().unwrap().events;
+        let mut b = studied(DECK);
+        let now = t("2026-01-03T09:00:00Z");
+        b.apply_events(&sent[1..], &file("relay.jsonl"), now)
+            .unwrap();
+        assert!(!marks_of(&b, "a").leech, "its review is not here yet");
+        b.apply_events(&sent[..1], &file("a.jsonl"), now).unwrap();
+        assert_eq!(marks_of(&b, "a"), marks_of(&a, "a"));
+        assert!(marks_of(&b, "a").leech);
+    }
+
+    #[test]
+    fn a_mark_of_a_card_this_database_does_not_know_waits_on_a_placeholder() {
+        let mut a = studied(DECK);
+        a.suspend(handle(&a, "b"), t("2026-01-02T09:00:00Z"))
+            .unwrap();
+        let sent = a.pending_events().unwrap().events;
+        let mut b = Store::open_in_memory().unwrap();
+        let now = t("2026-01-03T09:00:00Z");
+        b.apply_events(&sent, &file("a.jsonl"), now).unwrap();
+        assert_eq!(b.phase_counts().unwrap().new, 0, "not an active card");
+        b.sync_deck(&deck::load_str(DECK).unwrap(), now).unwrap();
+        assert_eq!(marks_of(&b, "b"), marks_of(&a, "b"));
+        assert_eq!(b.synced_marks().unwrap(), a.synced_marks().unwrap());
+    }
+
+    #[test]
+    fn marks_set_before_the_upgrade_become_events_with_the_same_effect() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate::apply_list(&mut conn, &path, 0, &migrate::MIGRATIONS[..3]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO deck VALUES (1, 'd', 'D', '', '', 0, 0);
+             INSERT INTO card VALUES (1, 1, 'a', 'recall', 'p', 'x', 0, 0, NULL);
+             INSERT INTO card VALUES (2, 1, 'b', 'recall', 'p', 'y', 1, 0, NULL);
+             INSERT INTO card VALUES (3, 1, 'c', 'recall', 'p', 'z', 2, 0, NULL);
+             INSERT INTO review (id, card_id, reviewed_at, rating, answer, verdict, response_ms,
+                                 scheduler)
+                 VALUES (1, 1, 1767344400000, 1, '', 'wrong', 0, 'fsrs-6'),
+                        (2, 2, 1767344500000, 1, '', 'wrong', 0, 'fsrs-6');
+             -- a: a leech that suspended it; b: suspended by hand, then a leech, flagged;
+             -- c: buried.
+             INSERT INTO card_mark VALUES (1, 1767344400000, 1, NULL, NULL, NULL, 1);
+             INSERT INTO card_mark VALUES (2, 1767300000000, NULL, NULL, 'blue', 'hm', 2);
+             INSERT INTO card_mark VALUES (3, NULL, NULL, 1767400000000, NULL, NULL, NULL);",
+        )
+        .unwrap();
+        let before: Vec<Marks> = {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT suspended_at, buried_until, flag, note, leech_review IS NOT NULL
+                     FROM card_mark ORDER BY card_id",
+                )
+                .unwrap();
+            stmt.query_map([], super::super::marks::marks_from_row)
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let after: Vec<Marks> = (1..=3).map(|h| store.marks(h).unwrap()).collect();
+        assert_eq!(after, before);
+        assert_eq!(store.pending_counts().unwrap().marks, 5);
+        let review_uid: String = store
+            .conn
+            .query_row("SELECT uid FROM review WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        let events = store.mark_events(1).unwrap();
+        assert_eq!(
+            events.iter().map(|e| &e.change).collect::<Vec<_>>(),
+            [&MarkChange::Leech { review: review_uid }]
+        );
+        for e in store.synced_marks().unwrap() {
+            let uid = uuid::Uuid::parse_str(&e.event.uid).unwrap();
+            assert_eq!(uid.get_version_num(), 7, "{}", e.event.uid);
+            assert_eq!(uid.get_variant(), uuid::Variant::RFC4122, "{}", e.event.uid);
+        }
+        // And the cache still follows its events: undoing the leech lifts it.
+        store
+            .undo(1, timestamp(1_767_344_400_000), &Fsrs::default())
+            .unwrap();
+        assert_eq!(store.marks(1).unwrap(), Marks::default());
     }
 
     /// A device in the simulation: its database, its file (the events it appended), and
@@ -967,6 +1411,12 @@ mod tests {
         Undo {
             device: usize,
         },
+        /// A mark change (0 suspend ... 6 flag purple) or, with 7, a lapse that makes a leech.
+        Mark {
+            device: usize,
+            card: bool,
+            change: u8,
+        },
         Sync {
             device: usize,
         },
@@ -978,14 +1428,17 @@ mod tests {
             4 => (0..3usize, any::<bool>(), 1..=4u8)
                 .prop_map(|(device, card, rating)| Op::Answer { device, card, rating }),
             1 => (0..3usize).prop_map(|device| Op::Undo { device }),
+            3 => (0..3usize, any::<bool>(), 0..8u8)
+                .prop_map(|(device, card, change)| Op::Mark { device, card, change }),
             3 => (0..3usize).prop_map(|device| Op::Sync { device }),
         ]
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
-        /// Three devices answering, undoing and syncing in any order end, after everyone has
-        /// synced twice, with one log and one set of card states.
+        /// Three devices answering, undoing, marking and syncing in any order end, after
+        /// everyone has synced twice, with one log, one mark log and one set of card states
+        /// and marks.
         #[test]
         fn any_interleaving_converges(ops in proptest::collection::vec(op(), 0..40)) {
             let mut devices: Vec<Sim> = (0..3)
@@ -1003,12 +1456,9 @@ mod tests {
                         Rating::from_number(i64::from(rating)).unwrap(),
                         at,
                     ),
-                    Op::Undo { device } => {
-                        devices[device]
-                            .store
-                            .conn
-                            .execute("DELETE FROM review WHERE id = (SELECT max(id) FROM review)", [])
-                            .unwrap();
+                    Op::Undo { device } => undo_last(&mut devices[device].store),
+                    Op::Mark { device, card, change } => {
+                        mark_card(&mut devices[device].store, if card { "a" } else { "b" }, change, at);
                     }
                     Op::Sync { device } => sim_sync(&mut devices, device, now),
                 }
@@ -1022,18 +1472,26 @@ mod tests {
             let logs: Vec<_> = devices.iter().map(|d| d.store.synced_log().unwrap()).collect();
             proptest::prop_assert_eq!(&logs[0], &logs[1]);
             proptest::prop_assert_eq!(&logs[0], &logs[2]);
+            let marks: Vec<_> = devices.iter().map(|d| d.store.synced_marks().unwrap()).collect();
+            proptest::prop_assert_eq!(&marks[0], &marks[1]);
+            proptest::prop_assert_eq!(&marks[0], &marks[2]);
             let states: Vec<_> = devices
                 .iter_mut()
                 .map(|d| {
                     d.store.ensure_states(&id, &Fsrs::default(), "replayed").unwrap();
-                    d.store.cards(&id).unwrap().into_iter().map(|c| c.state).collect::<Vec<_>>()
+                    d.store
+                        .cards(&id)
+                        .unwrap()
+                        .into_iter()
+                        .map(|c| (c.state, c.marks))
+                        .collect::<Vec<_>>()
                 })
                 .collect();
             proptest::prop_assert_eq!(&states[0], &states[1]);
             proptest::prop_assert_eq!(&states[0], &states[2]);
             // And nothing is pending anywhere: a further sync writes nothing.
             for d in &devices {
-                proptest::prop_assert_eq!(d.store.pending_counts().unwrap(), (0, 0));
+                proptest::prop_assert_eq!(d.store.pending_counts().unwrap().total(), 0);
             }
         }
     }

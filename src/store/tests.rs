@@ -597,22 +597,22 @@ fn marks_are_set_and_cleared_and_keep_cards_out_of_due_counts() {
     // A session that built its queue before the suspension skips the card.
     let held = card_a(&store).state;
     assert!(!store.still_due(a.handle, &held).unwrap());
-    store.unsuspend(a.handle).unwrap();
+    store.unsuspend(a.handle, later).unwrap();
     assert!(store.still_due(a.handle, &held).unwrap());
     assert_eq!(due(&store), (1, 1, 1));
 
     let b = store.cards(&Id::parse("d").unwrap()).unwrap()[1].clone();
-    store.bury(b.handle, tomorrow).unwrap();
+    store.bury(b.handle, tomorrow, later).unwrap();
     assert_eq!(
         due(&store),
         (1, 1, 0),
         "a buried new card is not waiting today"
     );
-    store.unbury(b.handle).unwrap();
+    store.unbury(b.handle, later).unwrap();
     assert_eq!(due(&store), (1, 1, 1));
 
     store
-        .set_flag(a.handle, Some(Flag::Blue), Some("check"))
+        .set_flag(a.handle, Some(Flag::Blue), Some("check"), later)
         .unwrap();
     let marks = store.marks(a.handle).unwrap();
     assert_eq!(
@@ -620,7 +620,9 @@ fn marks_are_set_and_cleared_and_keep_cards_out_of_due_counts() {
         (Some(Flag::Blue), Some("check"))
     );
     assert_eq!(card_a(&store).marks, marks);
-    store.set_flag(a.handle, None, Some("ignored")).unwrap();
+    store
+        .set_flag(a.handle, None, Some("ignored"), later)
+        .unwrap();
     assert_eq!(store.marks(a.handle).unwrap(), Marks::default());
 
     let found = store.find_cards("a", None).unwrap();

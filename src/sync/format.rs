@@ -7,15 +7,28 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::mark::{Flag, MarkChange, MarkEvent};
 use crate::schedule::Rating;
-use crate::store::{SyncDelete, SyncEvent, SyncReview};
+use crate::store::{SyncDelete, SyncEvent, SyncMark, SyncReview};
 
 /// The header's `format` value.
 pub const FORMAT: &str = "factdrill-sync";
 
-/// The format version this build writes and the newest it reads. A line (or header) with a
-/// larger `v` (`version`) was written by a newer factdrill and is refused.
-pub const VERSION: u64 = 1;
+/// The newest format version this build reads. A line (or header) with a larger `v`
+/// (`version`) was written by a newer factdrill and is refused, with the whole new part of
+/// its file, so nothing is skipped silently.
+///
+/// Version 2 added mark events (`"type": "mark"`), written with `"v": 2`. Factdrill 1 reads
+/// a file up to its first such line and then refuses the rest of it, saying to upgrade.
+pub const VERSION: u64 = 2;
+
+/// The version a header says: what a reader needs for the header and the lines without a
+/// `v`. Reviews, deletions and names are still version 1, so a device that never marks a
+/// card writes files that factdrill 1 reads whole.
+pub const HEADER_VERSION: u64 = 1;
+
+/// The version a mark line says (`"v": 2`).
+pub const MARK_VERSION: u64 = 2;
 
 /// A device file's first line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +76,27 @@ struct DeleteOut<'a> {
     time: i64,
 }
 
+#[derive(Serialize)]
+struct MarkOut<'a> {
+    v: u64,
+    #[serde(rename = "type")]
+    kind_of: &'static str,
+    uid: &'a str,
+    device: &'a str,
+    time: i64,
+    deck: &'a str,
+    card: &'a str,
+    mark: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flag: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<&'a str>,
+}
+
 fn line_of(value: &impl Serialize) -> String {
     // Plain data with string keys: serialising cannot fail.
     let mut line = serde_json::to_string(value).unwrap_or_default();
@@ -74,7 +108,7 @@ fn line_of(value: &impl Serialize) -> String {
 pub fn header_line(header: &Header) -> String {
     line_of(&HeaderOut {
         format: FORMAT,
-        version: VERSION,
+        version: HEADER_VERSION,
         device: &header.device,
         name: &header.name,
     })
@@ -107,6 +141,30 @@ pub fn event_line(event: &SyncEvent) -> String {
             device: &d.device,
             time: d.deleted_at.as_millisecond(),
         }),
+        SyncEvent::Mark(m) => {
+            let (until, flag, note, review) = match &m.event.change {
+                MarkChange::Bury { until } => (Some(until.as_millisecond()), None, None, None),
+                MarkChange::Flag { flag, note } => {
+                    (None, Some(flag.as_str()), note.as_deref(), None)
+                }
+                MarkChange::Leech { review } => (None, None, None, Some(review.as_str())),
+                _ => (None, None, None, None),
+            };
+            line_of(&MarkOut {
+                v: MARK_VERSION,
+                kind_of: "mark",
+                uid: &m.event.uid,
+                device: &m.device,
+                time: m.event.at.as_millisecond(),
+                deck: &m.deck,
+                card: &m.card,
+                mark: m.event.change.name(),
+                until,
+                flag,
+                note,
+                review,
+            })
+        }
     }
 }
 
@@ -237,6 +295,24 @@ struct DeleteLine {
     uid: String,
     device: String,
     time: i64,
+}
+
+#[derive(Deserialize)]
+struct MarkLine {
+    uid: String,
+    device: String,
+    time: i64,
+    deck: String,
+    card: String,
+    mark: String,
+    #[serde(default)]
+    until: Option<i64>,
+    #[serde(default)]
+    flag: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    review: Option<String>,
 }
 
 const VERDICTS: [&str; 4] = ["correct", "close", "partial", "wrong"];
@@ -384,16 +460,102 @@ fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
                 deleted_at: time(d.time)?,
             })))
         }
+        Some("mark") => parse_mark(value, n),
         Some("name") => match value.get("name").and_then(Value::as_str) {
             Some(name) => Ok(Line::Name(name.to_owned())),
             None => Err(LineProblem::bad(n, "the name event has no \"name\"")),
         },
         Some(other) => Err(LineProblem::bad(
             n,
-            format!("unknown event type {other:?} (expected \"review\", \"delete\" or \"name\")"),
+            format!("unknown event type {other:?} (expected {EVENT_TYPES})"),
         )),
         None => Err(LineProblem::bad(n, "the event has no \"type\"")),
     }
+}
+
+/// The event types this version reads, for the error about one it does not.
+const EVENT_TYPES: &str = "\"review\", \"delete\", \"mark\" or \"name\"";
+
+/// A mark line (format version 2).
+fn parse_mark(value: Value, n: usize) -> Result<Line, LineProblem> {
+    let time = |ms: i64| {
+        Timestamp::from_millisecond(ms)
+            .map_err(|_| LineProblem::bad(n, format!("time {ms} is out of range")))
+    };
+    let bad_field = |e: serde_json::Error| LineProblem::bad(n, e.to_string());
+    let m: MarkLine = serde_json::from_value(value).map_err(bad_field)?;
+    // Events fold in the order of their ids as text: one spelling (lower case, hyphens) for
+    // every id, whatever the writer used.
+    let uid = uuid::Uuid::parse_str(&m.uid)
+        .map_err(|_| LineProblem::bad(n, format!("{:?} is not a mark event id (a UUID)", m.uid)))?
+        .hyphenated()
+        .to_string();
+    if !valid_device(&m.device) {
+        return Err(LineProblem::bad(
+            n,
+            format!("{:?} is not a device id", m.device),
+        ));
+    }
+    if crate::deck::Id::parse(&m.deck).is_err() {
+        return Err(LineProblem::bad(
+            n,
+            format!("{:?} is not a deck id", m.deck),
+        ));
+    }
+    if m.card.trim().is_empty() {
+        return Err(LineProblem::bad(n, "the card id is empty"));
+    }
+    if let Some(review) = &m.review
+        && uuid::Uuid::parse_str(review).is_err()
+    {
+        return Err(LineProblem::bad(
+            n,
+            format!("{review:?} is not a review id (a UUID)"),
+        ));
+    }
+    let flag = match m.flag.as_deref() {
+        None => None,
+        Some(name) => Some(
+            Flag::ALL
+                .into_iter()
+                .find(|f| f.as_str() == name)
+                .ok_or_else(|| LineProblem::bad(n, format!("{name:?} is not a flag colour")))?,
+        ),
+    };
+    let until = m.until.map(time).transpose()?;
+    let change =
+        MarkChange::from_parts(&m.mark, until, flag, m.note, m.review).ok_or_else(|| {
+            LineProblem::bad(
+                n,
+                if MarkChange::NAMES.contains(&m.mark.as_str()) {
+                    format!(
+                        "the {:?} mark lacks its {}",
+                        m.mark,
+                        match m.mark.as_str() {
+                            "bury" => "\"until\"",
+                            "flag" => "\"flag\"",
+                            _ => "\"review\"",
+                        }
+                    )
+                } else {
+                    format!(
+                        "mark {:?} is not one of {}",
+                        m.mark,
+                        MarkChange::NAMES.join(", ")
+                    )
+                },
+            )
+        })?;
+    Ok(Line::Event(SyncEvent::Mark(SyncMark {
+        device: m.device,
+        deck: m.deck,
+        card: m.card,
+        event: MarkEvent {
+            uid,
+            at: time(m.time)?,
+            change,
+        },
+    })))
 }
 
 #[cfg(test)]
@@ -450,6 +612,93 @@ mod tests {
         assert!(parsed.events.is_empty());
     }
 
+    fn mark(change: MarkChange) -> SyncEvent {
+        SyncEvent::Mark(SyncMark {
+            device: "a1b2".to_owned(),
+            deck: "oms".to_owned(),
+            card: "hq".to_owned(),
+            event: MarkEvent {
+                uid: "019ab2c0-0000-7000-8000-00000000000a".to_owned(),
+                at: Timestamp::from_millisecond(1_768_032_000_000).unwrap(),
+                change,
+            },
+        })
+    }
+
+    #[test]
+    fn mark_events_round_trip_as_version_2_lines() {
+        let changes = [
+            MarkChange::Suspend,
+            MarkChange::Unsuspend,
+            MarkChange::Bury {
+                until: Timestamp::from_millisecond(1_768_100_000_000).unwrap(),
+            },
+            MarkChange::Unbury,
+            MarkChange::Flag {
+                flag: Flag::Purple,
+                note: Some("check \"this\"".to_owned()),
+            },
+            MarkChange::Flag {
+                flag: Flag::Red,
+                note: None,
+            },
+            MarkChange::Unflag,
+            MarkChange::Leech {
+                review: "019ab2c0-0000-7000-8000-000000000001".to_owned(),
+            },
+        ];
+        for change in changes {
+            let event = mark(change);
+            let line = event_line(&event);
+            // An older factdrill checks `v` before anything else and refuses the line.
+            assert!(line.starts_with("{\"v\":2,\"type\":\"mark\","), "{line}");
+            let (_, lines) = complete_lines(line.as_bytes());
+            assert_eq!(parse_events(&lines, 1).unwrap().events, vec![event]);
+        }
+    }
+
+    #[test]
+    fn bad_mark_lines_say_what_is_wrong() {
+        let good = event_line(&mark(MarkChange::Bury {
+            until: Timestamp::from_millisecond(5).unwrap(),
+        }));
+        let case = |line: &str, want: &str| {
+            let p = problem(line);
+            assert_eq!((p.line, p.newer), (7, false));
+            assert!(p.message.contains(want), "{line}: {}", p.message);
+        };
+        case(
+            &good.replace("\"bury\"", "\"hide\""),
+            "mark \"hide\" is not one of",
+        );
+        case(
+            &good.replace(",\"until\":5", ""),
+            "the \"bury\" mark lacks its \"until\"",
+        );
+        case(
+            &good.replace("\"bury\",\"until\":5", "\"flag\",\"flag\":\"mauve\""),
+            "\"mauve\" is not a flag colour",
+        );
+        case(
+            &good.replace("\"bury\",\"until\":5", "\"leech\",\"review\":\"x\""),
+            "not a review id",
+        );
+        case(&good.replace("019ab2c0", "zz"), "not a mark event id");
+        let upper = good.replace(
+            "019ab2c0-0000-7000-8000-00000000000a",
+            "019AB2C000007000800000000000000A",
+        );
+        let parsed = parse_events(&[upper.trim_end().as_bytes()], 1)
+            .unwrap()
+            .events;
+        assert_eq!(
+            parsed[0].uid(),
+            "019ab2c0-0000-7000-8000-00000000000a",
+            "one spelling"
+        );
+        case(&good.replace("\"hq\"", "\" \""), "the card id is empty");
+    }
+
     #[test]
     fn a_line_without_its_newline_is_not_complete() {
         let line = event_line(&review());
@@ -475,10 +724,14 @@ mod tests {
         };
         let line = header_line(&h);
         assert_eq!(parse_header(line.trim_end().as_bytes()).unwrap(), h);
-        let newer = parse_header(br#"{"format":"factdrill-sync","version":2,"device":"a1b2"}"#)
+        let newer = parse_header(br#"{"format":"factdrill-sync","version":3,"device":"a1b2"}"#)
             .unwrap_err();
         assert!(newer.newer);
-        assert!(newer.message.contains("version 2"), "{}", newer.message);
+        assert!(newer.message.contains("version 3"), "{}", newer.message);
+        assert!(
+            header_line(&h).contains("\"version\":1,"),
+            "reviews are still version 1"
+        );
         assert!(parse_header(br#"{"format":"other","device":"a"}"#).is_err());
         assert!(parse_header(br#"{"format":"factdrill-sync","device":"../x"}"#).is_err());
         assert!(parse_header(b"garbage").is_err());
@@ -499,11 +752,11 @@ mod tests {
             "not a deck id",
         );
         case(&good.replace("019ab2c0", "zz"), "not a review id");
-        case(&good.replace("review", "mark"), "unknown event type");
+        case(&good.replace("review", "marks"), "unknown event type");
         case(&good.replace("normal", "sprint"), "mode \"sprint\"");
         case("{not json", "not a JSON object");
         case("{}", "no \"type\"");
-        let newer = problem(&good.replace("{\"", "{\"v\":2,\""));
+        let newer = problem(&good.replace("{\"", "{\"v\":3,\""));
         assert!(newer.newer, "{}", newer.message);
         assert!(
             problem(&good.replace("\"time\":", "\"time\":\"x\",\"t\":"))

@@ -47,6 +47,8 @@ pub struct FileOutcome {
     pub reviews: usize,
     /// Reviews deleted by its tombstones.
     pub deletes: usize,
+    /// Changes of card marks added.
+    pub marks: usize,
     /// New events read (including ones this database already had).
     pub events: usize,
     /// It ends in an incomplete line (being copied?), left for next time.
@@ -78,6 +80,8 @@ pub struct Status {
     pub files: Vec<FileStatus>,
     pub pending_reviews: u64,
     pub pending_deletes: u64,
+    /// Changes of card marks (suspend, bury, flag, leech).
+    pub pending_marks: u64,
 }
 
 fn read_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -375,6 +379,7 @@ fn read_file(
         read.outcome.events += parsed.events.len();
         read.outcome.reviews += applied.reviews;
         read.outcome.deletes += applied.deletes;
+        read.outcome.marks += applied.marks;
         read.decks.extend(applied.decks);
         read.own_unknown += applied.own_unknown;
         Ok(())
@@ -469,8 +474,7 @@ fn write_own(
     let renamed =
         |record: Option<&FileRecord>| record.is_some_and(|r| r.device_name != device.name);
     let record = store.sync_files()?.into_iter().find(|r| r.name == name);
-    let (reviews, deletes) = store.pending_counts()?;
-    if reviews + deletes == 0 && !renamed(record.as_ref()) {
+    if store.pending_counts()?.total() == 0 && !renamed(record.as_ref()) {
         return Ok(0);
     }
     let fail = write_err(path);
@@ -611,7 +615,7 @@ pub fn status(store: &Store, dir: &Path) -> Result<Status, Error> {
         });
     }
     files.sort_by(|a, b| (!a.own, &a.name).cmp(&(!b.own, &b.name)));
-    let (pending_reviews, pending_deletes) = if same_dir {
+    let pending = if same_dir {
         store.pending_counts()?
     } else {
         store.event_counts()?
@@ -621,8 +625,9 @@ pub fn status(store: &Store, dir: &Path) -> Result<Status, Error> {
         dir,
         other_dir: last_dir.filter(|_| !same_dir),
         files,
-        pending_reviews,
-        pending_deletes,
+        pending_reviews: pending.reviews,
+        pending_deletes: pending.deletes,
+        pending_marks: pending.marks,
     })
 }
 
@@ -643,6 +648,7 @@ impl Outcome {
                 "events": f.events,
                 "reviews_added": f.reviews,
                 "reviews_deleted": f.deletes,
+                "marks_added": f.marks,
                 "waiting": f.waiting,
                 "reread": f.reread,
             })).collect::<Vec<_>>(),
@@ -659,7 +665,11 @@ impl Status {
             "device": device_json(&self.device),
             "dir": self.dir.display().to_string(),
             "other_dir": self.other_dir,
-            "pending": { "reviews": self.pending_reviews, "deletes": self.pending_deletes },
+            "pending": {
+                "reviews": self.pending_reviews,
+                "deletes": self.pending_deletes,
+                "marks": self.pending_marks,
+            },
             "files": self.files.iter().map(|f| serde_json::json!({
                 "name": f.name,
                 "own": f.own,

@@ -21,6 +21,9 @@ pub fn sync_outcome(o: &Outcome) {
         if file.deletes > 0 {
             parts.push(format!("{} undone", count(file.deletes, "review")));
         }
+        if file.marks > 0 {
+            parts.push(format!("{} added", count(file.marks, "mark change")));
+        }
         if file.waiting {
             parts.push(
                 "its last line is incomplete (still being copied?); read next time".to_owned(),
@@ -83,19 +86,19 @@ pub fn sync_status(s: &Status, tz: &TimeZone) {
             safe(other)
         );
     }
-    if s.pending_reviews + s.pending_deletes == 0 {
+    let n = |x: u64| usize::try_from(x).unwrap_or(usize::MAX);
+    if s.pending_reviews + s.pending_deletes + s.pending_marks == 0 {
         println!("Not written  nothing: the folder holds everything this database has");
     } else {
+        let marks = if s.pending_marks > 0 {
+            format!(", {}", count(n(s.pending_marks), "mark change"))
+        } else {
+            String::new()
+        };
         println!(
-            "Not written  {}, {} (run `factdrill sync` to write them)",
-            count(
-                usize::try_from(s.pending_reviews).unwrap_or(usize::MAX),
-                "review"
-            ),
-            count(
-                usize::try_from(s.pending_deletes).unwrap_or(usize::MAX),
-                "deletion"
-            )
+            "Not written  {}, {}{marks} (run `factdrill sync` to write them)",
+            count(n(s.pending_reviews), "review"),
+            count(n(s.pending_deletes), "deletion")
         );
     }
     if s.files.is_empty() {

@@ -221,10 +221,10 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
     sync(&a, &dir, DAY1);
     std::fs::write(
         dir.join("future.jsonl"),
-        "{\"format\":\"factdrill-sync\",\"version\":2,\"device\":\"future\"}\n{\"type\":\"review\"}\n",
+        "{\"format\":\"factdrill-sync\",\"version\":3,\"device\":\"future\"}\n{\"type\":\"review\"}\n",
     )
     .unwrap();
-    // A version-1 file whose third line is from a newer version: not even line 2 is applied.
+    // A version-1 file whose third line is from a version this one does not know: not even line 2 is applied.
     let good = std::fs::read_to_string(device_file_named(&dir, &a)).unwrap();
     let review = good.lines().nth(1).unwrap();
     let newer_line = review.replacen('{', "{\"v\":3,", 1);
@@ -245,8 +245,8 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
     let (stdout, stderr) = output(&b, &out);
     assert_eq!(
         stderr,
-        "[TMP]/sync/future.jsonl:1: written by a newer factdrill (sync format version 2; this one reads up to 1); upgrade factdrill on this machine; nothing new in this file was applied\n\
-         [TMP]/sync/mixed.jsonl:3: written by a newer factdrill (sync format version 3; this one reads up to 1); upgrade factdrill on this machine; nothing new in this file was applied\n\
+        "[TMP]/sync/future.jsonl:1: written by a newer factdrill (sync format version 3; this one reads up to 2); upgrade factdrill on this machine; nothing new in this file was applied\n\
+         [TMP]/sync/mixed.jsonl:3: written by a newer factdrill (sync format version 3; this one reads up to 2); upgrade factdrill on this machine; nothing new in this file was applied\n\
          factdrill: error: sync: 2 files in the sync folder could not be read; the rest was synced\n"
     );
     assert!(stdout.contains(": 1 review added"), "{stdout}");
@@ -319,7 +319,7 @@ fn status_shows_each_device_file_and_what_is_pending() {
         serde_json::from_str(&run_ok(&b, &["sync", dir, "--status", "--json"])).unwrap();
     assert_eq!(
         json["pending"],
-        serde_json::json!({"reviews": 1, "deletes": 0})
+        serde_json::json!({"reviews": 1, "deletes": 0, "marks": 0})
     );
     let files = json["files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
@@ -581,4 +581,243 @@ fn an_answer_taken_back_in_a_session_travels_as_a_deletion() {
     sync(&b, folder.path(), DAY1);
     assert_eq!(reviews_total(&b), total);
     assert_eq!(log(&a), log(&b));
+}
+
+/// `factdrill ARGS` at `now` that must succeed; its stdout.
+fn run_at(env: &Env, now: &str, args: &[&str]) -> String {
+    let out = env.cmd(now).args(args).output().unwrap();
+    let (stdout, stderr) = output(env, &out);
+    assert!(out.status.success(), "{args:?}\n{stdout}\n{stderr}");
+    stdout
+}
+
+const WEEKS_LATER: &str = "2026-01-31T09:00:00+01:00";
+
+fn show(env: &Env, card: &str) -> String {
+    run_at(env, DAY2, &["card", "show", card])
+}
+
+#[test]
+fn a_suspension_and_a_flag_travel_and_an_unsuspension_travels_back() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    study(&a, DAY1, "1", "Berlin\n\n");
+    study(&b, DAY1, "1", "Berlin\n\n");
+    run_at(&a, DAY1_LATER, &["card", "suspend", "small/hq"]);
+    run_at(
+        &a,
+        DAY1_LATER,
+        &[
+            "card", "flag", "--colour", "red", "--note", "ask why", "small/hq",
+        ],
+    );
+    let status: serde_json::Value = serde_json::from_str(&run_at(
+        &a,
+        DAY1_LATER,
+        &["sync", dir.to_str().unwrap(), "--status", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(status["pending"]["marks"], 2);
+    sync(&a, dir, DAY1_LATER);
+    let (said, _) = sync(&b, dir, DAY1_LATER);
+    assert!(
+        said.contains(": 1 review added, 2 mark changes added\n"),
+        "{said}"
+    );
+    sync(&a, dir, DAY1_LATER);
+    let suspended = "small/hq  Where was the OMS international headquarters?\n  \
+                     suspended since 2026-01-10 09:30\n  flagged red: ask why\n";
+    assert_eq!(show(&b, "small/hq"), suspended);
+    assert_eq!(show(&a, "small/hq"), suspended);
+    same_states(&a, &b);
+    // Weeks later hq would be due: suspended, it is not, on either device.
+    let due_now = |env: &Env| -> serde_json::Value {
+        let due: serde_json::Value =
+            serde_json::from_str(&run_at(env, WEEKS_LATER, &["due", "--json"])).unwrap();
+        due["due_now"].clone()
+    };
+    assert_eq!((due_now(&a), due_now(&b)), (0.into(), 0.into()));
+
+    // b lifts the suspension at the same pinned minute a suspended it: made after b saw a's
+    // suspension, it wins on both devices.
+    run_at(&b, DAY1_LATER, &["card", "unsuspend", "small/hq"]);
+    sync(&b, dir, DAY1_LATER);
+    let (said, _) = sync(&a, dir, DAY1_LATER);
+    assert!(said.contains(": 1 mark change added\n"), "{said}");
+    let unsuspended =
+        "small/hq  Where was the OMS international headquarters?\n  flagged red: ask why\n";
+    assert_eq!(show(&a, "small/hq"), unsuspended);
+    assert_eq!(show(&b, "small/hq"), unsuspended);
+    same_states(&a, &b);
+    assert_eq!((due_now(&a), due_now(&b)), (1.into(), 1.into()));
+
+    // Nothing new: a second round writes nothing and changes no file.
+    let before = folder_bytes(dir);
+    for env in [&a, &b] {
+        let (said, _) = sync(env, dir, DAY2);
+        assert!(said.ends_with("  nothing new to write\n"), "{said}");
+    }
+    assert_eq!(folder_bytes(dir), before);
+    let status: serde_json::Value = serde_json::from_str(&run_ok(
+        &b,
+        &["sync", dir.to_str().unwrap(), "--status", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(
+        status["pending"],
+        serde_json::json!({"reviews": 0, "deletes": 0, "marks": 0})
+    );
+}
+
+#[test]
+fn a_burial_travels() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    study(&a, DAY1, "0", "");
+    study(&b, DAY1, "0", "");
+    let out = run_at(&a, DAY1, &["card", "bury", "small/founded"]);
+    assert_eq!(out, "small/founded: buried until 2026-01-11 04:00\n");
+    sync(&a, dir, DAY1);
+    sync(&b, dir, DAY1);
+    let buried = run_at(&b, DAY1, &["card", "show", "small/founded"]);
+    assert_eq!(
+        buried,
+        "small/founded  In what year was the OMS founded?\n  buried until 2026-01-11 04:00\n"
+    );
+    let due = |env: &Env| -> serde_json::Value {
+        serde_json::from_str(&run_at(env, DAY1, &["due", "--json"])).unwrap()
+    };
+    assert_eq!(due(&b)["decks"][0]["new"], 2, "the buried new card waits");
+    assert_eq!(due(&a), due(&b));
+}
+
+/// A deck whose cards become leeches at their first lapse.
+const LEECH_DECK: &str = "id: t\nname: Test deck\nleech_threshold: 1\ncards:\n  - {id: a, prompt: \"Capital of France?\", answer: Paris}\n";
+const LATER: &str = "2026-02-20T09:00:00+01:00";
+
+fn leech_deck(env: &Env) -> String {
+    let path = env.dir.path().join("t.yaml");
+    std::fs::write(&path, LEECH_DECK).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_leech_on_one_device_is_suspended_on_the_other() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let deck = leech_deck(&a);
+    let study_leech = |env: &Env, now: &str, input: &str| {
+        let out = env
+            .cmd(now)
+            .args(["study", &deck, "--new", "1"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Day 1: `a` graduates at once (Easy); weeks later it is forgotten: a leech.
+    study_leech(&a, DAY1, "Paris\n4\n");
+    let out = study_leech(&a, LATER, "Lyon\n\n");
+    assert!(out.contains("Leech"), "{out}");
+    sync(&a, dir, LATER);
+    let deck_b = leech_deck(&b);
+    let out = b
+        .cmd(LATER)
+        .args(["study", &deck_b, "--new", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    sync(&b, dir, LATER);
+    let leech =
+        "t/a  Capital of France?\n  suspended since 2026-02-20 09:00\n  leech (failed too often)\n";
+    assert_eq!(run_at(&b, LATER, &["card", "show", "t/a"]), leech);
+    let due: serde_json::Value =
+        serde_json::from_str(&run_at(&b, LATER, &["due", "--json"])).unwrap();
+    assert_eq!(due["due_now"], 0, "a suspended leech is never due: {due}");
+    assert_eq!(
+        due,
+        serde_json::from_str::<serde_json::Value>(&run_at(&a, LATER, &["due", "--json"])).unwrap()
+    );
+
+    // b lets it back in; a hears of it. The tag stays: it records what happened.
+    run_at(&b, LATER, &["card", "unsuspend", "t/a"]);
+    sync(&b, dir, LATER);
+    sync(&a, dir, LATER);
+    let back = "t/a  Capital of France?\n  leech (failed too often)\n";
+    assert_eq!(run_at(&a, LATER, &["card", "show", "t/a"]), back);
+    assert_eq!(run_at(&b, LATER, &["card", "show", "t/a"]), back);
+}
+
+#[test]
+fn a_suspension_in_a_session_travels() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    study(&a, DAY1, "1", ":s\n");
+    study(&b, DAY1, "0", "");
+    assert_eq!(
+        show(&a, "small/hq"),
+        "small/hq  Where was the OMS international headquarters?\n  suspended since 2026-01-10 09:00\n"
+    );
+    sync(&a, dir, DAY1);
+    sync(&b, dir, DAY1);
+    assert_eq!(show(&b, "small/hq"), show(&a, "small/hq"));
+    let new = |env: &Env| -> serde_json::Value {
+        let due: serde_json::Value =
+            serde_json::from_str(&run_at(env, DAY1, &["due", "--json"])).unwrap();
+        due["new"].clone()
+    };
+    assert_eq!(
+        (new(&a), new(&b)),
+        (2.into(), 2.into()),
+        "hq is held back on both"
+    );
+}
+
+#[test]
+fn a_leech_taken_back_with_undo_is_no_leech_on_the_other_device() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let text =
+        format!("{LEECH_DECK}  - {{id: b, prompt: \"Capital of Spain?\", answer: Madrid}}\n");
+    let write = |env: &Env| {
+        let path = env.dir.path().join("t.yaml");
+        std::fs::write(&path, &text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let study_at = |env: &Env, now: &str, new: &str, input: &str| {
+        let out = env
+            .cmd(now)
+            .args(["study", &write(env), "--new", new])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    study_at(&a, DAY1, "1", "Paris\n4\n");
+    // `b` (new) follows `a`: at its prompt, `:u` takes back the lapse that made `a` a leech.
+    let out = study_at(&a, LATER, "1", "Lyon\n\n:u\nParis\n3\n");
+    assert!(out.contains("Leech"), "{out}");
+    study_at(&b, DAY1, "0", "");
+    sync(&a, dir, LATER);
+    let own = std::fs::read_to_string(device_file_named(dir, &a)).unwrap();
+    assert!(
+        own.contains("\"mark\":\"leech\""),
+        "the leech event travels: {own}"
+    );
+    sync(&b, dir, LATER);
+    let none = "t/a  Capital of France?\n  no marks\n";
+    assert_eq!(run_at(&a, LATER, &["card", "show", "t/a"]), none);
+    assert_eq!(run_at(&b, LATER, &["card", "show", "t/a"]), none);
 }
