@@ -845,19 +845,26 @@ struct Journal<'a> {
 
 impl term::Journal for Journal<'_> {
     fn record(&mut self, review: &session::Review) -> Result<(), StoreError> {
-        self.store.record(&NewReview {
-            handle: review.handle,
-            reviewed_at: review.reviewed_at,
-            rating: review.rating,
-            answer: &review.answer,
-            verdict: review.verdict.as_str(),
-            response_ms: review.response_ms,
-            scheduler: review.scheduler,
-            state: &review.state,
-            previous: &review.previous,
-            cram: review.cram,
-            leech: review.leech.is_some(),
-        })
+        let confused = review.confusion.as_ref().map(|c| crate::store::Confused {
+            given: &c.given,
+            expected: &c.expected,
+        });
+        self.store.record_with(
+            &NewReview {
+                handle: review.handle,
+                reviewed_at: review.reviewed_at,
+                rating: review.rating,
+                answer: &review.answer,
+                verdict: review.verdict.as_str(),
+                response_ms: review.response_ms,
+                scheduler: review.scheduler,
+                state: &review.state,
+                previous: &review.previous,
+                cram: review.cram,
+                leech: review.leech.is_some(),
+            },
+            confused.as_ref(),
+        )
     }
 
     fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError> {

@@ -881,3 +881,84 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_confused_answer_shows_the_other_fact_and_is_recorded_with_the_review() {
+    let burde = Card {
+        prompt: "Who headed the German branch in 1932?".into(),
+        ..card("burde", Kind::Recall, "Fritz Burde", &[])
+    };
+    let kippenberger = Card {
+        source: Some("Hans Kippenberger headed the German branch before Burde.".into()),
+        ..card("kippenberger", Kind::Recall, "Hans Kippenberger", &[])
+    };
+    let cards = vec![burde.clone(), kippenberger.clone()];
+    let plan = Plan {
+        decks: vec![deck(20, 200)],
+        cards: vec![StudyCard {
+            handle: 1,
+            deck: 0,
+            card: burde,
+            state: CardState::new_card(),
+            flag: None,
+            note: None,
+        }],
+        now: t("2026-01-10T09:00:00Z"),
+        day_start: t("2026-01-10T04:00:00Z"),
+        day_end: t("2026-01-11T04:00:00Z"),
+        seed: 7,
+        options: Options::default(),
+    };
+    let grader = Grader::from_cards(&cards, GradeOptions::default());
+    let mut s = Session::new(plan, vec![Box::new(Fsrs::default())], grader);
+    let at = t("2026-01-10T09:00:00Z");
+    assert_eq!(s.prompt().unwrap().card.id.as_str(), "burde");
+    let feedback = s.answer("Kippenberger", 900, at).unwrap();
+    let confusion = feedback.confusion.clone().expect("a confusion");
+    assert_eq!(confusion.given, "Hans Kippenberger");
+    assert_eq!(confusion.expected, "Fritz Burde");
+    assert_eq!(
+        confusion.other.as_ref().map(|o| o.card.as_str()),
+        Some("kippenberger")
+    );
+    assert_eq!(
+        confusion.contrast(),
+        "You answered Hans Kippenberger: Hans Kippenberger headed the German branch before Burde."
+    );
+    let review = s.rate(feedback.suggested, at).unwrap();
+    assert_eq!(review.rating, Rating::Again);
+    assert_eq!(review.confusion, Some(confusion));
+    // A right answer the next time is no confusion.
+    while let Some(p) = s.prompt() {
+        assert_eq!(p.card.id.as_str(), "burde");
+        let feedback = s.answer("Burde", 900, at).unwrap();
+        assert_eq!(feedback.confusion, None);
+        assert_eq!(s.rate(Rating::Easy, at).unwrap().confusion, None);
+    }
+}
+
+#[test]
+fn a_confusion_without_a_card_for_the_other_entity_names_it_alone() {
+    let confusion = Confusion {
+        given: "Leo Flieg".into(),
+        expected: "Fritz Burde".into(),
+        other: None,
+    };
+    assert_eq!(
+        confusion.contrast(),
+        "You answered Leo Flieg, another name in this deck, not Fritz Burde."
+    );
+    let with_prompt = Confusion {
+        other: Some(OtherFact {
+            card: Id::parse("flieg").unwrap(),
+            prompt: "Who ran the OMS office in Berlin?".into(),
+            answer: "Leo Flieg".into(),
+            source: None,
+        }),
+        ..confusion
+    };
+    assert_eq!(
+        with_prompt.contrast(),
+        "You answered Leo Flieg: Who ran the OMS office in Berlin? Leo Flieg"
+    );
+}

@@ -17,7 +17,7 @@ use super::cards::{Accuracy, Candidate, HardCard, Hardest, Histogram, review_int
 use super::retention::TrueRetention;
 use crate::deck::Kind;
 use crate::schedule::{CardState, Rating, Scheduler};
-use crate::store::{Catalog, DeckInfo, ReviewRow, Store, StoreError, card_seed};
+use crate::store::{Catalog, ConfusedPair, DeckInfo, ReviewRow, Store, StoreError, card_seed};
 
 /// Days in the forecast, today included.
 pub const FORECAST_DAYS: usize = 30;
@@ -73,7 +73,12 @@ pub struct Report {
     pub kinds: Vec<Accuracy>,
     pub most_lapses: Vec<HardCard>,
     pub lowest_recall: Vec<HardCard>,
+    /// The most frequent confusions (`CONFUSIONS` at most), most often first.
+    pub confusions: Vec<ConfusedPair>,
 }
+
+/// How many confused pairs `factdrill stats` lists.
+pub const CONFUSIONS: u32 = 10;
 
 /// Per-review and per-card accumulators, fed one review at a time in card order.
 pub struct Collector<'a> {
@@ -382,6 +387,7 @@ impl Report {
             kinds: c.kinds.iter().filter(|k| k.reviews > 0).cloned().collect(),
             most_lapses: label(&c.hardest.most_lapses)?,
             lowest_recall: label(&c.hardest.lowest_recall)?,
+            confusions: store.confused_pairs(deck, CONFUSIONS)?,
             snapshot,
         })
     }
@@ -419,6 +425,7 @@ impl Report {
                     "hardest",
                     json!({"most_lapses": self.most_lapses, "lowest_recall": self.lowest_recall}),
                 ),
+                ("confusions", json!(self.confusions)),
             ];
             for (key, entry) in entries {
                 object.insert(key.to_owned(), entry);

@@ -80,6 +80,7 @@ pub fn render(r: &Report, charset: Charset) -> String {
     accuracy(&mut out, "Accuracy by kind", &r.kinds, charset);
     hardest(&mut out, "Most lapses", &r.most_lapses);
     hardest(&mut out, "Lowest recall now", &r.lowest_recall);
+    confusions(&mut out, &r.confusions);
     // Empty bars leave spaces at line ends.
     let mut text = String::with_capacity(out.len());
     for line in out.lines() {
@@ -274,6 +275,30 @@ fn hardest(out: &mut String, title: &str, cards: &[HardCard]) {
             pct(c.retrievability),
             safe(&c.deck),
             safe(&c.card),
+            prompt
+        ));
+    }
+}
+
+fn confusions(out: &mut String, pairs: &[crate::store::ConfusedPair]) {
+    heading(
+        out,
+        "Most confused",
+        "wrong answers that were another name in the deck",
+    );
+    if pairs.is_empty() {
+        out.push_str("  none\n");
+        return;
+    }
+    for p in pairs {
+        let prompt: String = safe(&p.prompt).chars().take(50).collect();
+        out.push_str(&format!(
+            "  {:>3}x {} for {}  {}/{}  {}\n",
+            p.times,
+            safe(&p.given),
+            safe(&p.expected),
+            safe(&p.deck),
+            safe(&p.card),
             prompt
         ));
     }

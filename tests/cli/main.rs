@@ -4,6 +4,7 @@
 // Test helpers panic on setup failure by design.
 #![allow(clippy::missing_panics_doc)]
 
+mod adapt;
 mod bench;
 mod check;
 mod extract;

@@ -1,0 +1,117 @@
+//! Adaptive learning end to end (`docs/statistics.md`): confusions seen in a session over a
+//! pipe, recorded, listed by `stats` and taken back by undo.
+
+use crate::{Env, output};
+
+const DAY1: &str = "2026-01-10T09:00:00+01:00";
+
+/// Two heads of one branch, each stated by its source sentence.
+const HEADS: &str = "\
+version: 1
+id: heads
+name: Heads
+cards:
+  - id: burde
+    prompt: Who headed the German branch in 1932?
+    answer: Fritz Burde
+    source: In 1932 Fritz Burde headed the German branch.
+    tags: [head]
+  - id: kippenberger
+    prompt: Who headed the German branch before Burde?
+    answer: Hans Kippenberger
+    source: Hans Kippenberger headed the German branch before Burde.
+    tags: [head]
+";
+
+fn deck(env: &Env) -> String {
+    let path = env.dir.path().join("heads.yaml");
+    std::fs::write(&path, HEADS).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn stats_json(env: &Env) -> serde_json::Value {
+    let out = env.cmd(DAY1).args(["stats", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_confused_answer_shows_both_facts_and_stats_lists_the_pair() {
+    let env = Env::new();
+    let deck = deck(&env);
+    // `burde` answered with the other head (Again), `kippenberger` right; then `burde`
+    // comes back from its learning step and is confused again.
+    let out = env
+        .cmd(DAY1)
+        .args(["study", &deck, "--limit", "2"])
+        .write_stdin("Kippenberger\n\nKippenberger\n\nHans Kippenberger\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, stderr) = output(&env, &out);
+    assert_eq!(stderr, "");
+    assert!(
+        stdout.contains(
+            "You answered Hans Kippenberger: Hans Kippenberger headed the German branch before Burde."
+        ),
+        "{stdout}"
+    );
+
+    let json = stats_json(&env);
+    let pairs = json["confusions"].as_array().expect("confusions");
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["card"], "burde");
+    assert_eq!(pairs[0]["given"], "Hans Kippenberger");
+    assert_eq!(pairs[0]["expected"], "Fritz Burde");
+    let times = pairs[0]["times"].as_u64().unwrap();
+    let wrong_burde = stdout.matches("You answered Hans Kippenberger").count() as u64;
+    assert_eq!(times, wrong_burde, "one confusion per confused answer");
+
+    let out = env.cmd(DAY1).args(["stats"]).output().unwrap();
+    let (text, _) = output(&env, &out);
+    let section = text
+        .split("Most confused")
+        .nth(1)
+        .expect("a Most confused section");
+    assert!(
+        section.contains(&format!(
+            "{times}x Hans Kippenberger for Fritz Burde  heads/burde"
+        )),
+        "{section}"
+    );
+}
+
+#[test]
+fn undo_takes_the_confusion_back_with_the_answer() {
+    let env = Env::new();
+    let deck = deck(&env);
+    // The confused answer is rated, then undone at the next question, then answered right.
+    let out = env
+        .cmd(DAY1)
+        .args(["study", &deck, "--limit", "1"])
+        .write_stdin("Kippenberger\n\n:u\nBurde\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = output(&env, &out);
+    assert!(stdout.contains("Undone"), "{stdout}");
+    let json = stats_json(&env);
+    assert_eq!(json["confusions"], serde_json::json!([]));
+    assert_eq!(json["today"]["reviews"], 1);
+}
+
+#[test]
+fn a_wrong_answer_naming_nothing_known_is_no_confusion() {
+    let env = Env::new();
+    let deck = deck(&env);
+    let out = env
+        .cmd(DAY1)
+        .args(["study", &deck, "--limit", "1"])
+        .write_stdin("Napoleon\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = output(&env, &out);
+    assert!(!stdout.contains("You answered"), "{stdout}");
+    assert_eq!(stats_json(&env)["confusions"], serde_json::json!([]));
+}
