@@ -19,6 +19,7 @@ mod migrate;
 mod params;
 mod report;
 mod sync;
+mod topic;
 
 use std::path::{Path, PathBuf};
 
@@ -410,6 +411,7 @@ impl Store {
                     ])
                     .map_err(fail)?;
             }
+            topic::save(&tx, deck_row, &deck.cards).map_err(fail)?;
             let mut retire = tx
                 .prepare(
                     "UPDATE card SET retired_at = ?3 WHERE deck_id = ?1 AND key = ?2 AND retired_at IS NULL",

@@ -115,3 +115,64 @@ fn a_wrong_answer_naming_nothing_known_is_no_confusion() {
     assert!(!stdout.contains("You answered"), "{stdout}");
     assert_eq!(stats_json(&env)["confusions"], serde_json::json!([]));
 }
+
+#[test]
+fn stats_group_accuracy_by_fact_and_question_kind() {
+    let env = Env::new();
+    let path = env.dir.path().join("mixed.yaml");
+    // Two head cards (one generated, so its question kind comes from its key) and a card
+    // that names no kind of fact.
+    let text = HEADS.replace(
+        "    tags: [head]\n  - id: kippenberger",
+        "    tags: [head]\n    generated: head-0123456789.recall-person 0123456789\n  - id: kippenberger",
+    ) + "  - id: capital\n    prompt: What is the capital of France?\n    answer: Paris\n";
+    std::fs::write(&path, text).unwrap();
+    let deck = path.to_string_lossy().into_owned();
+    // burde right, kippenberger wrong, capital right: each rated as suggested.
+    let out = env
+        .cmd(DAY1)
+        .args(["study", &deck, "--limit", "3"])
+        .write_stdin("Burde\n\nNapoleon\n\nParis\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json = stats_json(&env);
+    let rows = |key: &str| -> Vec<(String, u64, u64)> {
+        json["accuracy"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                (
+                    g["name"].as_str().unwrap().to_owned(),
+                    g["reviews"].as_u64().unwrap(),
+                    g["correct"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let row = |name: &str, reviews, correct| (name.to_owned(), reviews, correct);
+    assert_eq!(rows("facts"), [row("head", 2, 1), row("other", 1, 1)]);
+    assert_eq!(
+        rows("questions"),
+        [row("recall", 2, 1), row("recall-person", 1, 1)]
+    );
+    // New cards: no review-phase review yet, so no retention.
+    assert_eq!(
+        json["accuracy"]["facts"][0]["retention"],
+        serde_json::json!({"reviews": 0, "passed": 0})
+    );
+    let out = env.cmd(DAY1).args(["stats"]).output().unwrap();
+    let (text, _) = output(&env, &out);
+    let section = text.split("Accuracy by fact").nth(1).unwrap();
+    let words = |line: &str| {
+        line.split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        section.lines().any(|l| words(l) == "head 2 reviews 50%"),
+        "{section}"
+    );
+}
