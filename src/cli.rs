@@ -502,6 +502,8 @@ pub struct ScheduleArgs {
     pub json: bool,
 }
 
+// Command-line switches are booleans by nature; each is one flag.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct StudyArgs {
     /// Deck files to study; with none, every deck this database knows
@@ -562,6 +564,11 @@ pub struct StudyArgs {
     /// gets line mode)
     #[arg(long)]
     pub plain: bool,
+
+    /// Do not refit FSRS-6 after this session, even if the review log has doubled since the
+    /// last fit (see `factdrill optimize`; `FACTDRILL_AUTO_REFIT=off` turns it off for good)
+    #[arg(long)]
+    pub no_refit: bool,
 }
 
 fn parse_kind(text: &str) -> Result<crate::deck::Kind, String> {
@@ -652,6 +659,9 @@ pub struct Config {
     pub seed: u64,
     /// The terminal can show Unicode (box and block characters in charts).
     pub unicode: bool,
+    /// Refit FSRS-6 after a study session when the log has doubled (`FACTDRILL_AUTO_REFIT`,
+    /// on unless set to `off`; `study --no-refit` turns it off for one session).
+    pub auto_refit: bool,
 }
 
 impl Config {
@@ -685,12 +695,27 @@ impl Config {
             Some(path) => path.clone(),
             None => default_db()?,
         };
+        let auto_refit = match std::env::var("FACTDRILL_AUTO_REFIT") {
+            Ok(value) => match value.trim().to_ascii_lowercase().as_str() {
+                "on" | "1" | "yes" | "true" => true,
+                "off" | "0" | "no" | "false" => false,
+                _ => {
+                    return Err(Error::Env {
+                        name: "FACTDRILL_AUTO_REFIT",
+                        value: value.clone(),
+                        reason: "expected on or off".to_owned(),
+                    });
+                }
+            },
+            Err(_) => true,
+        };
         Ok(Self {
             db,
             clock,
             tz,
             seed,
             unicode: unicode_terminal(std::env::var("TERM").ok().as_deref(), locale().as_deref()),
+            auto_refit,
         })
     }
 }

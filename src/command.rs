@@ -629,7 +629,51 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         elapsed: end.duration_since(session.started()),
     };
     term::study_summary(&summary, &outlook);
+    if config.auto_refit && !args.no_refit && !args.cram && summary.answered > 0 {
+        match auto_refit(&mut store, config) {
+            Ok(Some(refit)) => term::refit_report(&refit),
+            Ok(None) => {}
+            // The answers are saved; a refit that cannot run is only a missed improvement.
+            Err(e) => term::note(&format!("no automatic refit: {e}")),
+        }
+    }
     Ok(())
+}
+
+/// After a session: fits FSRS-6 again when the log has doubled since the last fit or
+/// attempt (`optimize::refit`), and saves the new parameters for every deck without its own
+/// if they predict the held-out recent reviews better. `None` when no refit was due.
+fn auto_refit(store: &mut Store, config: &Config) -> Result<Option<optimize::refit::Refit>, Error> {
+    let mut rows = Vec::new();
+    store.for_each_review(None, |r| rows.push((r.card, r.at, r.rating)))?;
+    let log = optimize::Log::from_reviews(rows, &config.tz);
+    let reviews = log.review_count() as u64;
+    let saved = store.saved_parameters(&ParamScope::Global)?;
+    let last = saved
+        .as_ref()
+        .map(|s| s.review_count)
+        .max(store.refit_attempt()?);
+    if !optimize::refit::is_due(reviews, log.item_count(), last) {
+        return Ok(None);
+    }
+    // Noted first: a refit that fails or is not kept is not tried again until the log has
+    // doubled once more.
+    store.note_refit_attempt(reviews)?;
+    let current = saved.map_or(crate::schedule::fsrs::DEFAULT_PARAMETERS, |s| s.parameters);
+    let Ok(refit) = optimize::refit::refit(&log, &current, &optimize::FitOptions::default()) else {
+        return Ok(None);
+    };
+    if refit.kept {
+        store.save_parameters(&SavedParameters {
+            scope: ParamScope::Global,
+            parameters: refit.fit.parameters,
+            fitted_at: config.clock.now(),
+            review_count: refit.fit.reviews as u64,
+            item_count: refit.fit.items as u64,
+            log_loss: refit.fit.loss_after,
+        })?;
+    }
+    Ok(Some(refit))
 }
 
 /// The session's plan: each deck's limits and what it did today, the cards that may be

@@ -17,6 +17,7 @@ mod exchange;
 mod marks;
 mod migrate;
 mod params;
+mod refit;
 mod report;
 mod sync;
 mod topic;

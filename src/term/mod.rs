@@ -184,6 +184,18 @@ pub fn study_summary(summary: &Summary, outlook: &Outlook) {
     println!("{}", summary_text(summary, Some(outlook)));
 }
 
+/// The one line after a session that refitted FSRS-6.
+pub fn refit_report(refit: &crate::schedule::optimize::refit::Refit) {
+    println!(
+        "Refitted FSRS-6 on {} reviews: log loss {:.4} -> {:.4} on the {} most recent, {}.",
+        refit.fit.reviews,
+        refit.before,
+        refit.after,
+        refit.held_out,
+        if refit.kept { "kept" } else { "not kept" }
+    );
+}
+
 fn summary_text(s: &Summary, outlook: Option<&Outlook>) -> String {
     let mut out = String::new();
     let ms = |ms: u64| {

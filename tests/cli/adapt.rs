@@ -176,3 +176,81 @@ fn stats_group_accuracy_by_fact_and_question_kind() {
         "{section}"
     );
 }
+
+/// A database holding the simulated log of `tests/fixtures/revlog-small.csv` (2478 reviews,
+/// see `tests/cli/optimize.rs`), and the heads deck.
+fn grown_log(env: &Env) -> String {
+    let out = env
+        .cmd(DAY1)
+        .args(["import", "reviews", "tests/fixtures/revlog-small.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    deck(env)
+}
+
+fn study_once(env: &Env, deck: &str, extra: &[&str], refit: &str) -> String {
+    let out = env
+        .cmd(DAY1)
+        .env("FACTDRILL_AUTO_REFIT", refit)
+        .args(["study", deck, "--limit", "1"])
+        .args(extra)
+        .write_stdin("Burde\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    output(env, &out).0
+}
+
+#[test]
+fn a_session_refits_fsrs_once_the_log_has_grown_and_says_so() {
+    let env = Env::new();
+    let deck = grown_log(&env);
+    // Off (as in every other test), or off for one session: no refit.
+    assert!(!study_once(&env, &deck, &[], "off").contains("Refitted"));
+    assert!(!study_once(&env, &deck, &["--no-refit"], "on").contains("Refitted"));
+    let before = imported_stability(&env);
+
+    let stdout = study_once(&env, &deck, &[], "on");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Refitted FSRS-6 on "))
+        .unwrap_or_else(|| panic!("no refit line in {stdout}"));
+    assert!(
+        line.ends_with(", kept.") || line.ends_with(", not kept."),
+        "{line}"
+    );
+    let kept = line.ends_with(", kept.");
+    // Whatever the outcome, the attempt is remembered: the log has not doubled since.
+    assert!(!study_once(&env, &deck, &[], "on").contains("Refitted"));
+    // A kept fit schedules every deck without its own parameters: an imported card's log
+    // replays to another stability than under the defaults it had before.
+    let changed = (imported_stability(&env) - before).abs() > 1e-9;
+    assert_eq!(changed, kept, "{line}");
+}
+
+/// The stability of the first imported card, its log replayed with the parameters in use.
+fn imported_stability(env: &Env) -> f64 {
+    let out = env
+        .cmd(DAY1)
+        .args(["schedule", "--card", "1", "--deck", "imported", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["state"]["stability_days"].as_f64().unwrap()
+}
+
+#[test]
+fn a_bad_auto_refit_setting_is_a_clear_error() {
+    let env = Env::new();
+    let out = env
+        .cmd(DAY1)
+        .env("FACTDRILL_AUTO_REFIT", "sometimes")
+        .args(["due"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, stderr) = output(&env, &out);
+    assert!(stderr.contains("FACTDRILL_AUTO_REFIT"), "{stderr}");
+}

@@ -17,6 +17,7 @@ pub mod gradient;
 pub mod metrics;
 pub mod model;
 pub mod pretrain;
+pub mod refit;
 pub mod revlog;
 
 use rand::SeedableRng;
