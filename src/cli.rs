@@ -569,6 +569,19 @@ pub struct StudyArgs {
     /// last fit (see `factdrill optimize`; `FACTDRILL_AUTO_REFIT=off` turns it off for good)
     #[arg(long)]
     pub no_refit: bool,
+
+    /// Show every card as it comes, instead of choosing among a fact's cards by memory
+    /// strength (multiple choice while weak, typed once strong)
+    #[arg(long)]
+    pub fixed_format: bool,
+
+    /// A fact is asked with typed answers once its stability reaches DAYS (default 7)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
+    pub recall_after: Option<u32>,
+
+    /// ... and its recall probability now is at least PERCENT (default 70)
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub recall_above: Option<u8>,
 }
 
 fn parse_kind(text: &str) -> Result<crate::deck::Kind, String> {

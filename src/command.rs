@@ -269,14 +269,68 @@ fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<(), Error> {
     progress.finish();
     let evaluation =
         optimize::evaluate::evaluate(&log, split, fitted?, args.parameters.map(|p| p.0))?;
+    // Per question format: only the database records how each review was asked.
+    let by_format = if args.revlog.is_none() {
+        review_formats(&open(config)?, args.deck.as_deref(), &log)?.map(|formats| {
+            let groups = session::format::Format::ALL.map(session::format::Format::as_str);
+            optimize::grouped::log_loss_by_group(
+                &log,
+                split,
+                &evaluation.fit.parameters,
+                &groups,
+                |card, review| formats[card][review] as usize,
+            )
+        })
+    } else {
+        None
+    };
     if args.json {
         let mut json = evaluation.to_json();
         json["fit_seconds"] = fit_seconds.into();
+        json["by_format"] = serde_json::json!(by_format);
         term::print_json(&json);
     } else {
         term::evaluation_report(&evaluation, &config.tz);
+        if let Some(groups) = &by_format {
+            term::format_losses(groups);
+        }
     }
     Ok(())
+}
+
+/// The format each review of `log` (read from the store for `deck`) was asked in, indexed
+/// like `log.cards[card].reviews[review]`, by `Format::ALL` position: the recorded format,
+/// else the card's kind. `None` if the log changed between the two reads.
+fn review_formats(
+    store: &Store,
+    deck: Option<&str>,
+    log: &optimize::Log,
+) -> Result<Option<Vec<Vec<u8>>>, Error> {
+    use session::format::Format;
+    let mut cards: Vec<Vec<u8>> = Vec::new();
+    let mut last = None;
+    store.for_each_formatted_review(deck, |r| {
+        let format = r
+            .format
+            .as_deref()
+            .and_then(Format::parse)
+            .unwrap_or_else(|| {
+                Format::of(deck::Kind::parse(&r.kind).unwrap_or(deck::Kind::Recall))
+            });
+        if last != Some(r.card) {
+            cards.push(Vec::new());
+            last = Some(r.card);
+        }
+        if let Some(card) = cards.last_mut() {
+            card.push(Format::ALL.iter().position(|f| *f == format).unwrap_or(0) as u8);
+        }
+    })?;
+    let aligned = cards.len() == log.cards.len()
+        && cards
+            .iter()
+            .zip(&log.cards)
+            .all(|(f, c)| f.len() == c.reviews.len());
+    Ok(aligned.then_some(cards))
 }
 
 fn due(args: &DueArgs, config: &Config) -> Result<(), Error> {
@@ -757,6 +811,17 @@ fn plan(
                 .minutes
                 .map(|m| jiff::SignedDuration::from_mins(i64::from(m))),
             cram: args.cram,
+            format: (!args.fixed_format).then(|| {
+                let default = session::format::Thresholds::default();
+                session::format::Thresholds {
+                    recall_stability_days: args
+                        .recall_after
+                        .unwrap_or(default.recall_stability_days),
+                    recall_retrievability_percent: args
+                        .recall_above
+                        .unwrap_or(default.recall_retrievability_percent),
+                }
+            }),
         },
     })
 }
@@ -889,10 +954,13 @@ struct Journal<'a> {
 
 impl term::Journal for Journal<'_> {
     fn record(&mut self, review: &session::Review) -> Result<(), StoreError> {
-        let confused = review.confusion.as_ref().map(|c| crate::store::Confused {
-            given: &c.given,
-            expected: &c.expected,
-        });
+        let extra = crate::store::ReviewExtra {
+            confused: review.confusion.as_ref().map(|c| crate::store::Confused {
+                given: &c.given,
+                expected: &c.expected,
+            }),
+            format: Some(review.format.as_str()),
+        };
         self.store.record_with(
             &NewReview {
                 handle: review.handle,
@@ -907,7 +975,7 @@ impl term::Journal for Journal<'_> {
                 cram: review.cram,
                 leech: review.leech.is_some(),
             },
-            confused.as_ref(),
+            &extra,
         )
     }
 

@@ -9,6 +9,7 @@
 //! `answer` (grades it: `Feedback`), `rate` (the `Review` to commit). Between them, at any
 //! time: `undo`, `suspend`, `bury`, `flag`, `skip`; and `summary` for the totals.
 
+pub mod format;
 mod queue;
 
 use queue::{Queue, cram_queue};
@@ -110,6 +111,10 @@ pub struct Options {
     /// least likely recalled first, then new ones; no daily limits, no sibling burying; the
     /// reviews are logged as cram and the cards' states stay as they were.
     pub cram: bool,
+    /// Ask each fact in the format its memory calls for (`format`): recognition while
+    /// weak, recall once strong. `None`: every card as it comes (cards are still one per
+    /// fact a day).
+    pub format: Option<format::Thresholds>,
 }
 
 /// What a session is built from.
@@ -262,6 +267,9 @@ pub struct Review {
     /// The answer was another known entity (`Grade::confused_with`): the store records the
     /// pair (this card, that entity, the card's answer).
     pub confusion: Option<Box<Confusion>>,
+    /// How the question was asked (from the card's kind), recorded with the review so that
+    /// `evaluate` can compare predictions per format.
+    pub format: format::Format,
 }
 
 /// What `Session::undo` took back.
@@ -653,6 +661,7 @@ impl Session {
             cram: self.cram,
             leech,
             confusion,
+            format: format::Format::of(sc.card.kind),
         })
     }
 

@@ -15,6 +15,40 @@ pub struct Confused<'a> {
     pub expected: &'a str,
 }
 
+/// What `Store::record_with` records besides the review itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReviewExtra<'a> {
+    pub confused: Option<Confused<'a>>,
+    /// `recognition`, `recall` or `ordering` (`session::format::Format`).
+    pub format: Option<&'a str>,
+}
+
+/// A review of the log with how it was asked, for `evaluate` per format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormattedReview {
+    pub card: i64,
+    pub at: jiff::Timestamp,
+    pub rating: crate::schedule::Rating,
+    /// The format recorded with the review, if any.
+    pub format: Option<String>,
+    /// The card's kind now (`deck::Kind::as_str`), for reviews without one.
+    pub kind: String,
+}
+
+/// Records the extras of the review just inserted on `conn`.
+pub(super) fn insert_extra(
+    conn: &Connection,
+    card: i64,
+    extra: &ReviewExtra<'_>,
+) -> rusqlite::Result<()> {
+    let review = conn.last_insert_rowid();
+    if let Some(format) = extra.format {
+        conn.prepare_cached("INSERT INTO review_format (review_id, format) VALUES (?1, ?2)")?
+            .execute(params![review, format])?;
+    }
+    insert_for(conn, review, card, extra.confused.as_ref())
+}
+
 /// One confused pair on one card, with how often it happened.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ConfusedPair {
@@ -42,22 +76,61 @@ pub(super) fn insert(
     card: i64,
     confused: Option<&Confused<'_>>,
 ) -> rusqlite::Result<()> {
+    insert_for(conn, conn.last_insert_rowid(), card, confused)
+}
+
+fn insert_for(
+    conn: &Connection,
+    review: i64,
+    card: i64,
+    confused: Option<&Confused<'_>>,
+) -> rusqlite::Result<()> {
     let Some(confused) = confused else {
         return Ok(());
     };
     conn.prepare_cached(
         "INSERT INTO confusion (review_id, card_id, given, expected) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![
-        conn.last_insert_rowid(),
-        card,
-        confused.given,
-        confused.expected
-    ])?;
+    .execute(params![review, card, confused.given, confused.expected])?;
     Ok(())
 }
 
 impl Store {
+    /// The normal (not cram) reviews of one deck (by key) or of every deck, in the order
+    /// `for_each_review` gives them (by card, then time), with the format each was asked in.
+    pub fn for_each_formatted_review(
+        &self,
+        deck: Option<&str>,
+        mut each: impl FnMut(FormattedReview),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT review.card_id, review.reviewed_at, review.rating, review_format.format,
+                        card.kind
+                 FROM review
+                 JOIN card ON card.id = review.card_id
+                 JOIN deck ON deck.id = card.deck_id
+                 LEFT JOIN review_format ON review_format.review_id = review.id
+                 WHERE review.mode = 'normal' AND (?1 IS NULL OR deck.key = ?1)
+                 ORDER BY review.card_id, review.reviewed_at, review.uid, review.id",
+            )
+            .map_err(self.fail())?;
+        let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
+        while let Some(row) = rows.next().map_err(self.fail())? {
+            let rating: i64 = row.get(2).map_err(self.fail())?;
+            each(FormattedReview {
+                card: row.get(0).map_err(self.fail())?,
+                at: timestamp(row.get(1).map_err(self.fail())?),
+                rating: crate::schedule::Rating::from_number(rating)
+                    .unwrap_or(crate::schedule::Rating::Again),
+                format: row.get(3).map_err(self.fail())?,
+                kind: row.get(4).map_err(self.fail())?,
+            });
+        }
+        Ok(())
+    }
+
     /// The `limit` most frequent confusions of one deck (by key) or of every deck: per card,
     /// entity given and answer expected; most often first, then most recent.
     pub fn confused_pairs(
@@ -140,7 +213,10 @@ mod tests {
                     cram: false,
                     leech: false,
                 },
-                given.map(|given| Confused { given, expected }).as_ref(),
+                &ReviewExtra {
+                    confused: given.map(|given| Confused { given, expected }),
+                    format: Some("recall"),
+                },
             )
             .unwrap();
     }
@@ -218,5 +294,45 @@ mod tests {
                 ("a", 1, t("2026-01-02T10:00:00Z")),
             ]
         );
+    }
+
+    #[test]
+    fn formats_are_recorded_with_their_review() {
+        // The format is recorded with each review; a review without one has none, and
+        // its card's kind.
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .sync_deck(&deck::load_str(DECK).unwrap(), t("2026-01-01T00:00:00Z"))
+            .unwrap();
+        miss(&mut store, "a", None, t("2026-01-02T10:00:00Z"));
+        let b = store
+            .cards(&deck::Id::parse("d").unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|c| c.key == "b")
+            .unwrap();
+        let fsrs = Fsrs::default();
+        let at = t("2026-01-05T10:00:00Z");
+        store
+            .record(&NewReview {
+                handle: b.handle,
+                reviewed_at: at,
+                rating: Rating::Good,
+                answer: "Hans Kippenberger",
+                verdict: "correct",
+                response_ms: 1000,
+                scheduler: fsrs.name(),
+                state: &fsrs.review(&b.state, Rating::Good, at),
+                previous: &b.state,
+                cram: false,
+                leech: false,
+            })
+            .unwrap();
+        let mut formats = Vec::new();
+        store
+            .for_each_formatted_review(None, |r| formats.push((r.format, r.kind)))
+            .unwrap();
+        let recall = || (Some("recall".to_owned()), "recall".to_owned());
+        assert_eq!(formats, [recall(), (None, "recall".to_owned())]);
     }
 }

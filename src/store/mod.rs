@@ -31,7 +31,7 @@ use crate::deck::{Deck, Id};
 use crate::mark::Marks;
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
-pub use confusion::{Confused, ConfusedPair};
+pub use confusion::{Confused, ConfusedPair, FormattedReview, ReviewExtra};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
@@ -598,15 +598,15 @@ impl Store {
     /// both answers were really given), but the new state was computed from an old one, so
     /// the deck's cache is marked stale and the next `study` of the deck replays its log.
     pub fn record(&mut self, review: &NewReview<'_>) -> Result<(), StoreError> {
-        self.record_with(review, None)
+        self.record_with(review, &ReviewExtra::default())
     }
 
-    /// `record`, and in the same transaction the confusion the answer showed, if any
-    /// (`confusion.rs`): the answer and its confusion are committed together.
+    /// `record`, and in the same transaction what else the answer showed (`confusion.rs`):
+    /// the confusion, if any, and the format the question was asked in.
     pub fn record_with(
         &mut self,
         review: &NewReview<'_>,
-        confused: Option<&Confused<'_>>,
+        extra: &ReviewExtra<'_>,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
@@ -624,7 +624,7 @@ impl Store {
         if review.cram {
             // Practice: logged, and nothing else changes.
             insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
-            confusion::insert(&tx, review.handle, confused).map_err(fail)?;
+            confusion::insert_extra(&tx, review.handle, extra).map_err(fail)?;
             return tx.commit().map_err(fail);
         }
         let cached: Option<String> = tx
@@ -646,7 +646,7 @@ impl Store {
             .map_err(fail)?;
         }
         insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
-        confusion::insert(&tx, review.handle, confused).map_err(fail)?;
+        confusion::insert_extra(&tx, review.handle, extra).map_err(fail)?;
         if review.leech {
             let id = tx.last_insert_rowid();
             marks::mark_leech(&tx, review.handle, id, review.reviewed_at).map_err(fail)?;

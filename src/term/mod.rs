@@ -47,7 +47,7 @@ use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::{Journal, study};
-pub use optimize::{FitProgress, evaluation_report, fit_report};
+pub use optimize::{FitProgress, evaluation_report, fit_report, format_losses};
 pub use sync::{sync_outcome, sync_status};
 pub use tui::{Actions, Outcome};
 

@@ -254,3 +254,97 @@ fn a_bad_auto_refit_setting_is_a_clear_error() {
     let (_, stderr) = output(&env, &out);
     assert!(stderr.contains("FACTDRILL_AUTO_REFIT"), "{stderr}");
 }
+
+#[test]
+fn evaluate_reports_log_loss_per_question_format() {
+    let env = Env::new();
+    grown_log(&env);
+    let out = env.cmd(DAY1).args(["evaluate", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = json["by_format"].as_array().expect("by_format");
+    let names: Vec<&str> = groups
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["recognition", "recall", "ordering"]);
+    // The imported cards are typed (recall) cards with no recorded format: every future
+    // review counts as recall, with the same log loss as the whole comparison.
+    assert_eq!(groups[0]["items"], 0);
+    assert_eq!(groups[0]["fitted"], serde_json::Value::Null);
+    assert_eq!(groups[1]["items"], json["split"]["test_items"]);
+    let fitted = json["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "fitted FSRS-6")
+        .unwrap();
+    let whole = fitted["log_loss"].as_f64().unwrap();
+    let recall = groups[1]["fitted"].as_f64().unwrap();
+    assert!((whole - recall).abs() < 1e-12, "{whole} vs {recall}");
+
+    let out = env.cmd(DAY1).args(["evaluate"]).output().unwrap();
+    let (text, _) = output(&env, &out);
+    assert!(text.contains("Log loss per question format"), "{text}");
+    // A review log file records no format.
+    let out = env
+        .cmd(DAY1)
+        .args([
+            "evaluate",
+            "--json",
+            "--revlog",
+            "tests/fixtures/revlog-small.csv",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["by_format"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_new_fact_is_asked_as_multiple_choice_first() {
+    let env = Env::new();
+    let path = env.dir.path().join("fact.yaml");
+    std::fs::write(
+        &path,
+        "\
+version: 1
+id: fact
+name: Fact
+cards:
+  - id: typed
+    prompt: Who headed the German branch in 1932?
+    answer: Fritz Burde
+    generated: head-0123456789.recall-person 0123456789
+  - id: pick
+    kind: choice
+    prompt: Which of these headed the German branch in 1932?
+    choices: [Fritz Burde, Hans Kippenberger, Leo Flieg]
+    answer: Fritz Burde
+    generated: head-0123456789.choice 0123456789
+",
+    )
+    .unwrap();
+    let deck = path.to_string_lossy().into_owned();
+    let first = |extra: &[&str]| {
+        let out = env
+            .cmd(DAY1)
+            .args(["study", &deck, "--limit", "1"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let (stdout, _) = output(&env, &out);
+        stdout
+            .lines()
+            .find(|l| l.starts_with("[1/"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Nothing is answered (no input), so each run starts from a new fact.
+    assert!(first(&[]).contains("Which of these"), "{}", first(&[]));
+    assert!(first(&["--fixed-format"]).contains("Who headed"));
+    // A fact that is never strong enough stays multiple choice; 0 days makes any reviewed
+    // fact strong, but a new one has no memory yet.
+    assert!(first(&["--recall-after", "0"]).contains("Which of these"));
+}

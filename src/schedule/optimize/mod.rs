@@ -14,6 +14,7 @@
 pub mod dataset;
 pub mod evaluate;
 pub mod gradient;
+pub mod grouped;
 pub mod metrics;
 pub mod model;
 pub mod pretrain;

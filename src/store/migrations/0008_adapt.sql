@@ -1,4 +1,5 @@
--- factdrill schema: adaptive learning (docs/statistics.md). Additive: two new tables.
+-- factdrill schema: adaptive learning (docs/statistics.md, docs/optimizer.md). Additive:
+-- three new tables.
 
 -- Confusions ("Confusions"). A wrong answer that was another known entity of the deck
 -- ("Kippenberger" for "Burde") is kept with its review: the card asked, the entity given
@@ -20,6 +21,15 @@ CREATE TABLE card_topic (
     card_id  INTEGER NOT NULL PRIMARY KEY REFERENCES card(id),
     fact     TEXT,
     question TEXT    NOT NULL
+) STRICT;
+
+-- How each review's question was asked ("Format by memory strength", docs/scheduling.md):
+-- recognition (multiple choice, true/false), recall (typed) or ordering. Deleted with its
+-- review. Reviews without a row (recorded before, or merged by sync) count by their card's
+-- kind.
+CREATE TABLE review_format (
+    review_id INTEGER NOT NULL PRIMARY KEY REFERENCES review(id) ON DELETE CASCADE,
+    format    TEXT    NOT NULL CHECK (format IN ('recognition', 'recall', 'ordering'))
 ) STRICT;
 
 -- Every deck is read again on its next sync (as if its file had changed), which fills
