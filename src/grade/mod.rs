@@ -303,11 +303,16 @@ impl Grader {
     /// of the fact), then any; among equals, the first in deck order. A linear search: it
     /// runs only after a confusion.
     pub fn card_answering(&self, entity: &str, sibling: &str) -> Option<&Card> {
-        let wanted = names::Name::parse(entity);
+        let wanted = normalize(entity);
+        let has_aliases = self.aliases.names().next().is_some();
+        // Normalising is the cheap test; parsing the name (for its alias group) only when
+        // there are aliases at all.
         let names_it = |text: &str| {
-            let name = names::Name::parse(text);
-            !name.skel.is_empty() && name.norm == wanted.norm
-                || self.aliases.principal(&name).norm == wanted.norm
+            let norm = normalize(text);
+            !norm.is_empty()
+                && (norm == wanted
+                    || has_aliases
+                        && self.aliases.principal(&names::Name::parse(text)).norm == wanted)
         };
         self.cards
             .iter()
