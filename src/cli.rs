@@ -502,6 +502,8 @@ pub struct ScheduleArgs {
     pub json: bool,
 }
 
+// Command-line switches are booleans by nature; each is one flag.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct StudyArgs {
     /// Deck files to study; with none, every deck this database knows
@@ -562,6 +564,24 @@ pub struct StudyArgs {
     /// gets line mode)
     #[arg(long)]
     pub plain: bool,
+
+    /// Do not refit FSRS-6 after this session, even if the review log has doubled since the
+    /// last fit (see `factdrill optimize`; `FACTDRILL_AUTO_REFIT=off` turns it off for good)
+    #[arg(long)]
+    pub no_refit: bool,
+
+    /// Show every card as it comes, instead of choosing among a fact's cards by memory
+    /// strength (multiple choice while weak, typed once strong)
+    #[arg(long)]
+    pub fixed_format: bool,
+
+    /// A fact is asked with typed answers once its stability reaches DAYS (default 7)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
+    pub recall_after: Option<u32>,
+
+    /// ... and its recall probability now is at least PERCENT (default 70)
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub recall_above: Option<u8>,
 }
 
 fn parse_kind(text: &str) -> Result<crate::deck::Kind, String> {
@@ -655,6 +675,9 @@ pub struct Config {
     /// The terminal can take the full-screen study screen: not `TERM=dumb` (an editor's
     /// shell buffer, a serial console), which gets line mode as a pipe does.
     pub full_screen: bool,
+    /// Refit FSRS-6 after a study session when the log has doubled (`FACTDRILL_AUTO_REFIT`,
+    /// on unless set to `off`; `study --no-refit` turns it off for one session).
+    pub auto_refit: bool,
 }
 
 impl Config {
@@ -688,6 +711,20 @@ impl Config {
             Some(path) => path.clone(),
             None => default_db()?,
         };
+        let auto_refit = match std::env::var("FACTDRILL_AUTO_REFIT") {
+            Ok(value) => match value.trim().to_ascii_lowercase().as_str() {
+                "on" | "1" | "yes" | "true" => true,
+                "off" | "0" | "no" | "false" => false,
+                _ => {
+                    return Err(Error::Env {
+                        name: "FACTDRILL_AUTO_REFIT",
+                        value: value.clone(),
+                        reason: "expected on or off".to_owned(),
+                    });
+                }
+            },
+            Err(_) => true,
+        };
         Ok(Self {
             db,
             clock,
@@ -695,6 +732,7 @@ impl Config {
             seed,
             unicode: unicode_terminal(std::env::var("TERM").ok().as_deref(), locale().as_deref()),
             full_screen: std::env::var("TERM").map_or(true, |t| t != "dumb"),
+            auto_refit,
         })
     }
 }

@@ -269,14 +269,68 @@ fn evaluate(args: &EvaluateArgs, config: &Config) -> Result<(), Error> {
     progress.finish();
     let evaluation =
         optimize::evaluate::evaluate(&log, split, fitted?, args.parameters.map(|p| p.0))?;
+    // Per question format: only the database records how each review was asked.
+    let by_format = if args.revlog.is_none() {
+        review_formats(&open(config)?, args.deck.as_deref(), &log)?.map(|formats| {
+            let groups = session::format::Format::ALL.map(session::format::Format::as_str);
+            optimize::grouped::log_loss_by_group(
+                &log,
+                split,
+                &evaluation.fit.parameters,
+                &groups,
+                |card, review| formats[card][review] as usize,
+            )
+        })
+    } else {
+        None
+    };
     if args.json {
         let mut json = evaluation.to_json();
         json["fit_seconds"] = fit_seconds.into();
+        json["by_format"] = serde_json::json!(by_format);
         term::print_json(&json);
     } else {
         term::evaluation_report(&evaluation, &config.tz);
+        if let Some(groups) = &by_format {
+            term::format_losses(groups);
+        }
     }
     Ok(())
+}
+
+/// The format each review of `log` (read from the store for `deck`) was asked in, indexed
+/// like `log.cards[card].reviews[review]`, by `Format::ALL` position: the recorded format,
+/// else the card's kind. `None` if the log changed between the two reads.
+fn review_formats(
+    store: &Store,
+    deck: Option<&str>,
+    log: &optimize::Log,
+) -> Result<Option<Vec<Vec<u8>>>, Error> {
+    use session::format::Format;
+    let mut cards: Vec<Vec<u8>> = Vec::new();
+    let mut last = None;
+    store.for_each_formatted_review(deck, |r| {
+        let format = r
+            .format
+            .as_deref()
+            .and_then(Format::parse)
+            .unwrap_or_else(|| {
+                Format::of(deck::Kind::parse(&r.kind).unwrap_or(deck::Kind::Recall))
+            });
+        if last != Some(r.card) {
+            cards.push(Vec::new());
+            last = Some(r.card);
+        }
+        if let Some(card) = cards.last_mut() {
+            card.push(Format::ALL.iter().position(|f| *f == format).unwrap_or(0) as u8);
+        }
+    })?;
+    let aligned = cards.len() == log.cards.len()
+        && cards
+            .iter()
+            .zip(&log.cards)
+            .all(|(f, c)| f.len() == c.reviews.len());
+    Ok(aligned.then_some(cards))
 }
 
 fn due(args: &DueArgs, config: &Config) -> Result<(), Error> {
@@ -629,7 +683,51 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         elapsed: end.duration_since(session.started()),
     };
     term::study_summary(&summary, &outlook);
+    if config.auto_refit && !args.no_refit && !args.cram && summary.answered > 0 {
+        match auto_refit(&mut store, config) {
+            Ok(Some(refit)) => term::refit_report(&refit),
+            Ok(None) => {}
+            // The answers are saved; a refit that cannot run is only a missed improvement.
+            Err(e) => term::note(&format!("no automatic refit: {e}")),
+        }
+    }
     Ok(())
+}
+
+/// After a session: fits FSRS-6 again when the log has doubled since the last fit or
+/// attempt (`optimize::refit`), and saves the new parameters for every deck without its own
+/// if they predict the held-out recent reviews better. `None` when no refit was due.
+fn auto_refit(store: &mut Store, config: &Config) -> Result<Option<optimize::refit::Refit>, Error> {
+    let mut rows = Vec::new();
+    store.for_each_review(None, |r| rows.push((r.card, r.at, r.rating)))?;
+    let log = optimize::Log::from_reviews(rows, &config.tz);
+    let reviews = log.review_count() as u64;
+    let saved = store.saved_parameters(&ParamScope::Global)?;
+    let last = saved
+        .as_ref()
+        .map(|s| s.review_count)
+        .max(store.refit_attempt()?);
+    if !optimize::refit::is_due(reviews, log.item_count(), last) {
+        return Ok(None);
+    }
+    // Noted first: a refit that fails or is not kept is not tried again until the log has
+    // doubled once more.
+    store.note_refit_attempt(reviews)?;
+    let current = saved.map_or(crate::schedule::fsrs::DEFAULT_PARAMETERS, |s| s.parameters);
+    let Ok(refit) = optimize::refit::refit(&log, &current, &optimize::FitOptions::default()) else {
+        return Ok(None);
+    };
+    if refit.kept {
+        store.save_parameters(&SavedParameters {
+            scope: ParamScope::Global,
+            parameters: refit.fit.parameters,
+            fitted_at: config.clock.now(),
+            review_count: refit.fit.reviews as u64,
+            item_count: refit.fit.items as u64,
+            log_loss: refit.fit.loss_after,
+        })?;
+    }
+    Ok(Some(refit))
 }
 
 /// The session's plan: each deck's limits and what it did today, the cards that may be
@@ -713,6 +811,17 @@ fn plan(
                 .minutes
                 .map(|m| jiff::SignedDuration::from_mins(i64::from(m))),
             cram: args.cram,
+            format: (!args.fixed_format).then(|| {
+                let default = session::format::Thresholds::default();
+                session::format::Thresholds {
+                    recall_stability_days: args
+                        .recall_after
+                        .unwrap_or(default.recall_stability_days),
+                    recall_retrievability_percent: args
+                        .recall_above
+                        .unwrap_or(default.recall_retrievability_percent),
+                }
+            }),
         },
     })
 }
@@ -845,19 +954,29 @@ struct Journal<'a> {
 
 impl term::Journal for Journal<'_> {
     fn record(&mut self, review: &session::Review) -> Result<(), StoreError> {
-        self.store.record(&NewReview {
-            handle: review.handle,
-            reviewed_at: review.reviewed_at,
-            rating: review.rating,
-            answer: &review.answer,
-            verdict: review.verdict.as_str(),
-            response_ms: review.response_ms,
-            scheduler: review.scheduler,
-            state: &review.state,
-            previous: &review.previous,
-            cram: review.cram,
-            leech: review.leech.is_some(),
-        })
+        let extra = crate::store::ReviewExtra {
+            confused: review.confusion.as_ref().map(|c| crate::store::Confused {
+                given: &c.given,
+                expected: &c.expected,
+            }),
+            format: Some(review.format.as_str()),
+        };
+        self.store.record_with(
+            &NewReview {
+                handle: review.handle,
+                reviewed_at: review.reviewed_at,
+                rating: review.rating,
+                answer: &review.answer,
+                verdict: review.verdict.as_str(),
+                response_ms: review.response_ms,
+                scheduler: review.scheduler,
+                state: &review.state,
+                previous: &review.previous,
+                cram: review.cram,
+                leech: review.leech.is_some(),
+            },
+            &extra,
+        )
     }
 
     fn still_due(&mut self, handle: i64, held: &CardState) -> Result<bool, StoreError> {

@@ -156,6 +156,32 @@ impl Card {
             None => self.id.as_str(),
         }
     }
+
+    /// The kind of fact the card asks about (head, date, location, alias), for statistics
+    /// per relation: its first tag that names one (`generate` tags every card with its
+    /// fact's kind), else the fact named by its `generated:` key (`head-586a9d77a2....`).
+    /// `None` for a hand-written card without such a tag.
+    pub fn fact_kind(&self) -> Option<crate::facts::Kind> {
+        self.tags
+            .iter()
+            .find_map(|t| crate::facts::Kind::parse(t))
+            .or_else(|| {
+                let key = &self.generated.as_ref()?.key;
+                let fact = key.split('.').next()?;
+                crate::facts::Kind::parse(fact.split('-').next()?)
+            })
+    }
+
+    /// What kind of question the card is: the part of its `generated:` key after the fact
+    /// (`recall-person`, `choice`, `year`...), else its card kind (`recall`, `choice`...).
+    pub fn question_kind(&self) -> &str {
+        self.generated
+            .as_ref()
+            .and_then(|o| o.key.split_once('.'))
+            .map(|(_, what)| what)
+            .filter(|what| !what.is_empty())
+            .unwrap_or(self.kind.as_str())
+    }
 }
 
 /// Where a generated card came from (the card field `generated: KEY HASH`).
@@ -199,5 +225,77 @@ pub struct Deck {
 impl Deck {
     pub fn card(&self, id: &str) -> Option<&Card> {
         self.cards.iter().find(|c| c.id.as_str() == id)
+    }
+}
+
+#[cfg(test)]
+mod topic_tests {
+    use super::*;
+    use crate::facts::Kind as Fact;
+
+    fn card(kind: &str, tags: &str, generated: &str) -> Card {
+        let mut text = format!(
+            "id: d\nname: D\ncards:\n  - id: c\n    kind: {kind}\n    prompt: p\n    answer: \"1921\"\n    tags: [{tags}]\n"
+        );
+        if kind == "choice" {
+            text.push_str("    choices: [\"1921\", \"1922\"]\n");
+        }
+        if !generated.is_empty() {
+            text.push_str(&format!("    generated: {generated} 0123456789\n"));
+        }
+        load_str(&text).expect("valid deck").cards.remove(0)
+    }
+
+    #[track_caller]
+    fn case(kind: &str, tags: &str, generated: &str, fact: Option<Fact>, question: &str) {
+        let c = card(kind, tags, generated);
+        assert_eq!(
+            c.fact_kind(),
+            fact,
+            "tags [{tags}], generated {generated:?}"
+        );
+        assert_eq!(c.question_kind(), question);
+    }
+
+    #[test]
+    fn fact_kind_from_tags_or_the_generated_key_and_question_kind_from_the_key() {
+        case(
+            "year",
+            "date",
+            "date-24398ca200.year",
+            Some(Fact::Date),
+            "year",
+        );
+        case(
+            "recall",
+            "head",
+            "head-60b2c4a527.recall-person",
+            Some(Fact::Head),
+            "recall-person",
+        );
+        // A hand-tagged card without a key: its tag, and its card kind.
+        case(
+            "choice",
+            "china, location",
+            "",
+            Some(Fact::Location),
+            "choice",
+        );
+        // No fact tag: the key's fact; a key for several facts names none.
+        case(
+            "recall",
+            "",
+            "alias-0123456789.recall-alias",
+            Some(Fact::Alias),
+            "recall-alias",
+        );
+        case(
+            "recall",
+            "",
+            "person-1c9e0d4f2a.recall-where",
+            None,
+            "recall-where",
+        );
+        case("recall", "hard", "", None, "recall");
     }
 }

@@ -48,7 +48,8 @@ pub fn grade_choice(
             Verdict::Wrong,
             0.0,
             format!("wrong: you chose {chosen_shown}; the answer is {answer_shown}"),
-        );
+        )
+        .confused(&choices_shown[chosen]);
     }
     if typo {
         Grade::new(

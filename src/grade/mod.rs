@@ -88,6 +88,11 @@ pub struct Grade {
     pub explanation: String,
     /// 0 (wrong) to 1 (correct); partial credit in between.
     pub score: f64,
+    /// A wrong answer that is another known entity (a person, place or organisation of the
+    /// deck, by its principal name): the learner confused the two ("Kippenberger" for
+    /// "Burde"). `None` for every other verdict, and for wrong answers that name nothing
+    /// known (dates, numbers and unknown words are not entities).
+    pub confused_with: Option<String>,
 }
 
 impl Grade {
@@ -101,7 +106,16 @@ impl Grade {
             verdict,
             explanation,
             score,
+            confused_with: None,
         }
+    }
+
+    /// This wrong grade, noting that the answer given is the known entity `name`.
+    fn confused(mut self, name: &str) -> Self {
+        if self.verdict == Verdict::Wrong {
+            self.confused_with = Some(name.to_owned());
+        }
+        self
     }
 
     fn no_answer(answer: &str) -> Self {
@@ -171,6 +185,9 @@ pub struct Grader {
     index: Names,
     aliases: AliasBook,
     options: GradeOptions,
+    /// The cards the names came from (empty for `Grader::new`): `card_answering` finds the
+    /// fact that a confused entity is the answer of.
+    cards: std::sync::Arc<Vec<Card>>,
 }
 
 /// The names a deck knows: every answer, accepted answer and choice.
@@ -230,6 +247,7 @@ impl Grader {
             index: Names::built(index),
             aliases,
             options,
+            cards: std::sync::Arc::default(),
         }
     }
 
@@ -237,7 +255,10 @@ impl Grader {
     /// `cards`. Accepted answers are not treated as aliases across cards: a card may accept
     /// several different people for one question.
     pub fn from_cards(cards: &[Card], options: GradeOptions) -> Self {
-        Self::new(entity_names(cards), Vec::new(), options)
+        Self {
+            cards: std::sync::Arc::new(cards.to_vec()),
+            ..Self::new(entity_names(cards), Vec::new(), options)
+        }
     }
 
     /// `from_cards`, with the names indexed on another thread: returns at once, and the first
@@ -267,11 +288,39 @@ impl Grader {
             index,
             aliases: AliasBook::new(Vec::new()),
             options,
+            cards,
         }
     }
 
     pub fn options(&self) -> GradeOptions {
         self.options
+    }
+
+    /// A card of another fact whose answer is `entity` (a name from `Grade::confused_with`):
+    /// the fact that makes the confused name right elsewhere, to show beside the missed one.
+    /// `sibling` is the missed card's `Card::sibling`, whose cards are skipped. Prefers a
+    /// card with a source sentence, then a typed question (its prompt reads as a statement
+    /// of the fact), then any; among equals, the first in deck order. A linear search: it
+    /// runs only after a confusion.
+    pub fn card_answering(&self, entity: &str, sibling: &str) -> Option<&Card> {
+        let wanted = normalize(entity);
+        let has_aliases = self.aliases.names().next().is_some();
+        // Normalising is the cheap test; parsing the name (for its alias group) only when
+        // there are aliases at all.
+        let names_it = |text: &str| {
+            let norm = normalize(text);
+            !norm.is_empty()
+                && (norm == wanted
+                    || has_aliases
+                        && self.aliases.principal(&names::Name::parse(text)).norm == wanted)
+        };
+        self.cards
+            .iter()
+            .filter(|c| {
+                c.sibling() != sibling && !matches!(c.kind, Kind::TrueFalse | Kind::Ordering)
+            })
+            .filter(|c| names_it(&c.answer) || c.accept.iter().any(|a| names_it(a)))
+            .min_by_key(|c| (c.source.is_none(), c.kind != Kind::Recall))
     }
 
     /// How many distinct known names were indexed (aliases included).
@@ -303,7 +352,18 @@ impl Grader {
                 } else {
                     choices_shown
                 };
-                grade_choice(&card.answer, &card.accept, shown, typed, options.strict)
+                let grade = grade_choice(&card.answer, &card.accept, shown, typed, options.strict);
+                // A choice picked wrongly is a confusion only if it names a known entity
+                // (not a year or a number).
+                let known = grade.confused_with.as_deref().and_then(|chosen| {
+                    let name = names::Name::parse(chosen);
+                    let known = self.index.get().exact(&name.skel, |_| true)?;
+                    Some(self.aliases.principal(known).display.clone())
+                });
+                Grade {
+                    confused_with: known,
+                    ..grade
+                }
             }
             // A year answer is a date, which `grade_recall` recognises and grades as one;
             // a cloze gap is graded like any typed answer.

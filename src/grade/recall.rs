@@ -287,7 +287,8 @@ fn no_hit(
                 shown(typed),
                 describe(aliases, rival)
             ),
-        );
+        )
+        .confused(&aliases.principal(rival).display);
     }
     Grade::new(
         Verdict::Wrong,
@@ -320,6 +321,7 @@ fn closer_to(
             another(principal),
         ),
     )
+    .confused(&principal.display)
 }
 
 fn ambiguous(answer_shown: &str, typed: &str, rival: &Name) -> Grade {

@@ -851,3 +851,83 @@ fn a_grader_indexed_in_the_background_grades_as_one_indexed_at_once() {
     assert_eq!(later.known_names(), now.known_names());
     assert!(now.known_names() > OMS_ENTITIES.len() / 2);
 }
+
+/// The entity a wrong answer was confused with, `None` if it names nothing known.
+#[track_caller]
+fn confused(c: &Card, shown: &[&str], typed: &str, expected: Option<&str>) {
+    let shown: Vec<String> = shown.iter().map(|s| (*s).to_owned()).collect();
+    let grade = GRADER.grade(c, &shown, typed);
+    assert_eq!(
+        grade.confused_with.as_deref(),
+        expected,
+        "typed {typed:?}: {}",
+        grade.explanation
+    );
+}
+
+#[test]
+fn a_wrong_answer_that_is_another_known_entity_is_a_confusion() {
+    let burde = card(Kind::Recall, "Fritz Burde", &[], &[]);
+    // Typed exactly, by surname, or by an alias: the principal name is recorded.
+    confused(&burde, &[], "Hans Kippenberger", Some("Hans Kippenberger"));
+    confused(&burde, &[], "Kippenberger", Some("Hans Kippenberger"));
+    confused(&burde, &[], "Alfred Langer", Some("Hans Kippenberger"));
+    // A typo nearer another person than the answer.
+    confused(&burde, &[], "Kipenberger", Some("Hans Kippenberger"));
+    // Not a confusion: right, close, unknown words, nothing typed.
+    confused(&burde, &[], "Fritz Burde", None);
+    confused(&burde, &[], "Burdee", None);
+    confused(&burde, &[], "Napoleon", None);
+    confused(&burde, &[], "", None);
+    let city = card(Kind::Recall, "Beijing", &[], &[]);
+    confused(&city, &[], "Shanghai", Some("Shanghai"));
+}
+
+#[test]
+fn a_wrong_choice_is_a_confusion_only_when_it_names_a_known_entity() {
+    let shown = ["Fritz Burde", "Hans Kippenberger", "Leo Flieg"];
+    let c = card(Kind::Choice, "Fritz Burde", &[], &shown);
+    confused(&c, &shown, "b", Some("Hans Kippenberger"));
+    confused(&c, &shown, "Leo Flieg", Some("Leo Flieg"));
+    confused(&c, &shown, "a", None);
+    // Years are not entities.
+    let years = ["1922", "1923", "1924"];
+    let y = card(Kind::Choice, "1924", &[], &years);
+    confused(&y, &years, "a", None);
+    // A true/false or a year question has no entity to confuse.
+    let tf = card(Kind::TrueFalse, "true", &[], &[]);
+    confused(&tf, &[], "false", None);
+    let year = card(Kind::Year, "1921", &[], &[]);
+    confused(&year, &[], "1925", None);
+}
+
+#[test]
+fn the_card_answering_a_confused_entity_is_found_in_another_fact() {
+    let mut own = card(Kind::Recall, "Fritz Burde", &[], &[]);
+    own.id = Id::parse("burde-head").unwrap();
+    let mut sibling = card(Kind::Choice, "Hans Kippenberger", &[], &[]);
+    sibling.id = Id::parse("kip-choice").unwrap();
+    let mut recall = card(Kind::Recall, "Hans Kippenberger", &["Kippenberger"], &[]);
+    recall.id = Id::parse("kip-recall").unwrap();
+    let mut sourced = card(Kind::Recall, "Kippenberger", &[], &[]);
+    sourced.id = Id::parse("kip-sourced").unwrap();
+    sourced.source = Some("Kippenberger headed the German branch before Burde.".into());
+    let grader = Grader::from_cards(
+        &[own.clone(), sibling.clone(), recall.clone()],
+        GradeOptions::default(),
+    );
+    // A typed question of another fact is preferred to a choice card.
+    let found = grader.card_answering("Hans Kippenberger", own.sibling());
+    assert_eq!(found.map(|c| c.id.as_str()), Some("kip-recall"));
+    // The missed card's own fact is never the answer.
+    assert!(
+        grader
+            .card_answering("Fritz Burde", own.sibling())
+            .is_none()
+    );
+    // A card with a source sentence comes first; names match by their normal form.
+    let grader = Grader::from_cards(&[own.clone(), recall, sourced], GradeOptions::default());
+    let found = grader.card_answering("kippenberger", own.sibling());
+    assert_eq!(found.map(|c| c.id.as_str()), Some("kip-sourced"));
+    assert!(grader.card_answering("Leo Flieg", own.sibling()).is_none());
+}

@@ -39,6 +39,8 @@ pub const CHARTS: &[(&str, Paint)] = &[
     ("Difficulty", difficulty),
     ("Accuracy by deck", accuracy_by_deck),
     ("Accuracy by kind", accuracy_by_kind),
+    ("Accuracy by fact", accuracy_by_fact),
+    ("Accuracy by question", accuracy_by_question),
 ];
 
 /// Short date labels for a day axis.
@@ -469,6 +471,14 @@ pub fn accuracy_by_deck(area: &Area<'_>, r: &Report) -> DrawResult {
 
 pub fn accuracy_by_kind(area: &Area<'_>, r: &Report) -> DrawResult {
     accuracy(area, "Accuracy by kind: answers right, %", &r.kinds)
+}
+
+pub fn accuracy_by_fact(area: &Area<'_>, r: &Report) -> DrawResult {
+    accuracy(area, "Accuracy by fact: answers right, %", &r.facts)
+}
+
+pub fn accuracy_by_question(area: &Area<'_>, r: &Report) -> DrawResult {
+    accuracy(area, "Accuracy by question: answers right, %", &r.questions)
 }
 
 /// The hardest cards as rows of text, for the all-in-one SVG (the HTML page uses a table).

@@ -120,6 +120,7 @@ pub fn html(r: &Report) -> Result<String, DrawError> {
     }
     hardest_table(&mut page, "Most lapses", &r.most_lapses);
     hardest_table(&mut page, "Lowest recall now", &r.lowest_recall);
+    confused_table(&mut page, &r.confusions);
     // Every number behind the charts, for scripts; `</` cannot end the element early.
     let json = serde_json::to_string(&r.to_json())
         .unwrap_or_default()
@@ -262,11 +263,12 @@ fn numbers(title: &str, r: &Report) -> String {
             "FSRS difficulty of seen cards, 0% easiest; {} cards",
             r.difficulty.total()
         ),
-        "Accuracy by deck" | "Accuracy by kind" => {
-            let groups = if title == "Accuracy by deck" {
-                &r.decks
-            } else {
-                &r.kinds
+        "Accuracy by deck" | "Accuracy by kind" | "Accuracy by fact" | "Accuracy by question" => {
+            let groups = match title {
+                "Accuracy by deck" => &r.decks,
+                "Accuracy by kind" => &r.kinds,
+                "Accuracy by fact" => &r.facts,
+                _ => &r.questions,
             };
             let parts: Vec<String> = groups
                 .iter()
@@ -359,6 +361,34 @@ fn hardest_table(page: &mut String, title: &str, cards: &[HardCard]) {
             escape(&c.deck),
             escape(&c.card),
             escape(&c.prompt)
+        );
+    }
+    page.push_str("</table>\n</section>\n");
+}
+
+/// The most confused pairs (`docs/statistics.md`, "Confusions").
+fn confused_table(page: &mut String, pairs: &[crate::store::ConfusedPair]) {
+    page.push_str("<section>\n<h2>Most confused</h2>\n");
+    if pairs.is_empty() {
+        page.push_str("<p>none</p>\n</section>\n");
+        return;
+    }
+    page.push_str(
+        "<table class=\"hardest\"><tr><th>times</th><th class=\"text\">answered</th>\
+         <th class=\"text\">for</th><th class=\"text\">deck</th><th class=\"text\">card</th>\
+         <th class=\"text\">prompt</th></tr>\n",
+    );
+    for p in pairs {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td>\
+             <td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
+            p.times,
+            escape(&p.given),
+            escape(&p.expected),
+            escape(&p.deck),
+            escape(&p.card),
+            escape(&p.prompt)
         );
     }
     page.push_str("</table>\n</section>\n");

@@ -9,6 +9,7 @@
 //! `answer` (grades it: `Feedback`), `rate` (the `Review` to commit). Between them, at any
 //! time: `undo`, `suspend`, `bury`, `flag`, `skip`; and `summary` for the totals.
 
+pub mod format;
 mod queue;
 
 use queue::{Queue, cram_queue};
@@ -110,6 +111,10 @@ pub struct Options {
     /// least likely recalled first, then new ones; no daily limits, no sibling burying; the
     /// reviews are logged as cram and the cards' states stay as they were.
     pub cram: bool,
+    /// Ask each fact in the format its memory calls for (`format`): recognition while
+    /// weak, recall once strong. `None`: every card as it comes (cards are still one per
+    /// fact a day).
+    pub format: Option<format::Thresholds>,
 }
 
 /// What a session is built from.
@@ -181,6 +186,52 @@ pub struct Feedback {
     /// What each rating would schedule, Again..Easy (in a cram session, what it would
     /// schedule outside it: cram changes nothing).
     pub intervals: [SignedDuration; 4],
+    /// The answer was another known entity: the two facts, to show side by side (boxed:
+    /// rare, and large beside the rest).
+    pub confusion: Option<Box<Confusion>>,
+}
+
+/// A wrong answer that named another known entity ("Kippenberger" for "Burde"), and the
+/// fact that entity is the answer of, when a card of the deck states one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confusion {
+    /// The entity the learner gave, by its principal name.
+    pub given: String,
+    /// The answer of the card that was asked.
+    pub expected: String,
+    /// A card of another fact whose answer is `given`.
+    pub other: Option<OtherFact>,
+}
+
+/// The fact a confused entity is the right answer of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherFact {
+    pub card: Id,
+    pub prompt: String,
+    pub answer: String,
+    /// The sentence of the source document the card was made from.
+    pub source: Option<String>,
+}
+
+impl Confusion {
+    /// One line for the learner: "You answered Hans Kippenberger: <the sentence stating his
+    /// own fact>" (its source sentence, else its question and answer); without such a card,
+    /// "You answered Hans Kippenberger, another name in this deck, not Fritz Burde."
+    pub fn contrast(&self) -> String {
+        match &self.other {
+            Some(other) => match &other.source {
+                Some(source) => format!("You answered {}: {source}", self.given),
+                None => format!(
+                    "You answered {}: {} {}",
+                    self.given, other.prompt, other.answer
+                ),
+            },
+            None => format!(
+                "You answered {}, another name in this deck, not {}.",
+                self.given, self.expected
+            ),
+        }
+    }
 }
 
 /// A card that has just become a leech: it is tagged and suspended when its review is
@@ -213,6 +264,12 @@ pub struct Review {
     pub cram: bool,
     /// This answer made the card a leech.
     pub leech: Option<Leech>,
+    /// The answer was another known entity (`Grade::confused_with`): the store records the
+    /// pair (this card, that entity, the card's answer).
+    pub confusion: Option<Box<Confusion>>,
+    /// How the question was asked (from the card's kind), recorded with the review so that
+    /// `evaluate` can compare predictions per format.
+    pub format: format::Format,
 }
 
 /// What `Session::undo` took back.
@@ -317,6 +374,7 @@ enum Stage {
         typed: String,
         grade: Grade,
         response_ms: u64,
+        confusion: Option<Box<Confusion>>,
     },
 }
 
@@ -487,11 +545,27 @@ impl Session {
             Kind::Recall | Kind::Year | Kind::TrueFalse | Kind::Cloze => sc.card.answer.clone(),
         };
         let intervals = self.schedulers[sc.deck].next_intervals(&sc.state, at);
+        let confusion = grade.confused_with.as_ref().map(|given| {
+            Box::new(Confusion {
+                given: given.clone(),
+                expected: sc.card.answer.clone(),
+                other: self
+                    .grader
+                    .card_answering(given, sc.card.sibling())
+                    .map(|c| OtherFact {
+                        card: c.id.clone(),
+                        prompt: c.prompt.clone(),
+                        answer: c.answer.clone(),
+                        source: c.source.clone(),
+                    }),
+            })
+        });
         let feedback = Feedback {
             suggested: grade.suggested_rating(),
             grade: grade.clone(),
             correct_answer,
             intervals,
+            confusion: confusion.clone(),
         };
         self.stage = Stage::Rating {
             index,
@@ -499,6 +573,7 @@ impl Session {
             typed: typed.trim().to_owned(),
             grade,
             response_ms,
+            confusion,
         };
         Ok(feedback)
     }
@@ -510,15 +585,16 @@ impl Session {
     /// was and a card rated Again comes back at the end of the queue. Once the time box has
     /// run out at `at`, no further card is offered.
     pub fn rate(&mut self, rating: Rating, at: Timestamp) -> Result<Review, SessionError> {
-        let (index, typed, grade, response_ms) =
+        let (index, typed, grade, response_ms, confusion) =
             match std::mem::replace(&mut self.stage, Stage::Idle) {
                 Stage::Rating {
                     index,
                     typed,
                     grade,
                     response_ms,
+                    confusion,
                     ..
-                } => (index, typed, grade, response_ms),
+                } => (index, typed, grade, response_ms, confusion),
                 other => {
                     self.stage = other;
                     return Err(SessionError::NotRating);
@@ -584,6 +660,8 @@ impl Session {
             previous,
             cram: self.cram,
             leech,
+            confusion,
+            format: format::Format::of(sc.card.kind),
         })
     }
 

@@ -3,11 +3,11 @@
 //! cards' states, the time and the plan in; the queue (indices into the plan's cards) and
 //! the `Held` counts out.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
-use super::{DeckPlan, Filter, Held, LEARN_AHEAD, Options, StudyCard};
+use super::{DeckPlan, Filter, Held, LEARN_AHEAD, Options, StudyCard, format};
 use crate::schedule::{Phase, Scheduler};
 
 /// The inputs of the queue rules.
@@ -118,12 +118,51 @@ impl Queue<'_> {
             }
             kept
         };
-        let reviews = admit(reviews, false, &mut held);
-        let new = admit(new, true, &mut held);
+        let mut reviews = admit(reviews, false, &mut held);
+        let mut new = admit(new, true, &mut held);
+        self.choose_formats([&mut reviews, &mut new], options, &risk);
         // Learning steps are part of learning a card, not extra reviews: never held.
         let mut queue = learning;
         queue.extend(interleave(&reviews, &new));
         (queue, held)
+    }
+}
+
+impl Queue<'_> {
+    /// Replaces each queued card by the card of its fact in the format its memory calls for
+    /// (`format::choose`): one card per fact still, only which one changes.
+    fn choose_formats(&self, lists: [&mut Vec<usize>; 2], options: &Options, risk: &[f64]) {
+        let (Some(thresholds), filter) = (options.format, &options.filter) else {
+            return;
+        };
+        let mut facts: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+        for (i, sc) in self.cards.iter().enumerate() {
+            if filter.admits(&sc.card) {
+                facts
+                    .entry((sc.deck, sc.card.sibling()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for slot in lists.into_iter().flatten() {
+            let sc = &self.cards[*slot];
+            let Some(fact) = facts.get(&(sc.deck, sc.card.sibling())) else {
+                continue;
+            };
+            if fact.len() < 2 {
+                continue;
+            }
+            let members: Vec<&StudyCard> = fact.iter().map(|&i| &self.cards[i]).collect();
+            let wanted = format::wanted(&members, self.schedulers, self.now, thresholds);
+            *slot = format::choose(*slot, fact, self.cards, wanted, |i| {
+                // Never-reviewed cards last: their recall is unknown, not certain.
+                if self.cards[i].state.memory.is_none() {
+                    f64::INFINITY
+                } else {
+                    risk[i]
+                }
+            });
+        }
     }
 }
 

@@ -881,3 +881,241 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_confused_answer_shows_the_other_fact_and_is_recorded_with_the_review() {
+    let burde = Card {
+        prompt: "Who headed the German branch in 1932?".into(),
+        ..card("burde", Kind::Recall, "Fritz Burde", &[])
+    };
+    let kippenberger = Card {
+        source: Some("Hans Kippenberger headed the German branch before Burde.".into()),
+        ..card("kippenberger", Kind::Recall, "Hans Kippenberger", &[])
+    };
+    let cards = vec![burde.clone(), kippenberger.clone()];
+    let plan = Plan {
+        decks: vec![deck(20, 200)],
+        cards: vec![StudyCard {
+            handle: 1,
+            deck: 0,
+            card: burde,
+            state: CardState::new_card(),
+            flag: None,
+            note: None,
+        }],
+        now: t("2026-01-10T09:00:00Z"),
+        day_start: t("2026-01-10T04:00:00Z"),
+        day_end: t("2026-01-11T04:00:00Z"),
+        seed: 7,
+        options: Options::default(),
+    };
+    let grader = Grader::from_cards(&cards, GradeOptions::default());
+    let mut s = Session::new(plan, vec![Box::new(Fsrs::default())], grader);
+    let at = t("2026-01-10T09:00:00Z");
+    assert_eq!(s.prompt().unwrap().card.id.as_str(), "burde");
+    let feedback = s.answer("Kippenberger", 900, at).unwrap();
+    let confusion = feedback.confusion.clone().expect("a confusion");
+    assert_eq!(confusion.given, "Hans Kippenberger");
+    assert_eq!(confusion.expected, "Fritz Burde");
+    assert_eq!(
+        confusion.other.as_ref().map(|o| o.card.as_str()),
+        Some("kippenberger")
+    );
+    assert_eq!(
+        confusion.contrast(),
+        "You answered Hans Kippenberger: Hans Kippenberger headed the German branch before Burde."
+    );
+    let review = s.rate(feedback.suggested, at).unwrap();
+    assert_eq!(review.rating, Rating::Again);
+    assert_eq!(review.confusion, Some(confusion));
+    // A right answer the next time is no confusion.
+    while let Some(p) = s.prompt() {
+        assert_eq!(p.card.id.as_str(), "burde");
+        let feedback = s.answer("Burde", 900, at).unwrap();
+        assert_eq!(feedback.confusion, None);
+        assert_eq!(s.rate(Rating::Easy, at).unwrap().confusion, None);
+    }
+}
+
+#[test]
+fn a_confusion_without_a_card_for_the_other_entity_names_it_alone() {
+    let confusion = Confusion {
+        given: "Leo Flieg".into(),
+        expected: "Fritz Burde".into(),
+        other: None,
+    };
+    assert_eq!(
+        confusion.contrast(),
+        "You answered Leo Flieg, another name in this deck, not Fritz Burde."
+    );
+    let with_prompt = Confusion {
+        other: Some(OtherFact {
+            card: Id::parse("flieg").unwrap(),
+            prompt: "Who ran the OMS office in Berlin?".into(),
+            answer: "Leo Flieg".into(),
+            source: None,
+        }),
+        ..confusion
+    };
+    assert_eq!(
+        with_prompt.contrast(),
+        "You answered Leo Flieg: Who ran the OMS office in Berlin? Leo Flieg"
+    );
+}
+
+/// A card of fact `fact` (its `generated:` key), of `kind`.
+fn fact_card(id: &str, fact: &str, kind: Kind) -> Card {
+    let choices: &[&str] = if kind == Kind::Choice {
+        &["x", "y"]
+    } else {
+        &[]
+    };
+    Card {
+        generated: Some(crate::deck::Origin {
+            key: format!("{fact}.{}", kind.as_str()),
+            hash: "0".into(),
+        }),
+        ..card(id, kind, "x", choices)
+    }
+}
+
+/// A review-phase state last reviewed on 2026-01-09 09:00 with `stability` days, due at
+/// `due`.
+fn memory(stability: f64, last: &str, due: &str) -> CardState {
+    CardState {
+        phase: Phase::Review,
+        due: Some(t(due)),
+        last_review: Some(t(last)),
+        memory: Some(crate::schedule::Memory {
+            stability,
+            difficulty: 5.0,
+        }),
+        reps: 3,
+        ..CardState::new_card()
+    }
+}
+
+fn by_memory() -> Options {
+    Options {
+        format: Some(format::Thresholds::default()),
+        ..Options::default()
+    }
+}
+
+/// The first card a session over `cards` shows.
+#[track_caller]
+fn first_shown(cards: Vec<(Card, CardState)>, options: Options) -> String {
+    let mut s = session_with(vec![deck(20, 200)], cards, options);
+    s.prompt().unwrap().card.id.to_string()
+}
+
+#[test]
+fn a_weak_fact_is_asked_by_recognition_and_a_strong_one_by_recall() {
+    let new = CardState::new_card;
+    // A new fact: multiple choice first, whatever the deck order.
+    let fresh = || {
+        vec![
+            (fact_card("typed", "head-1", Kind::Recall), new()),
+            (fact_card("pick", "head-1", Kind::Choice), new()),
+        ]
+    };
+    assert_eq!(first_shown(fresh(), by_memory()), "pick");
+    // Without format choice, the deck's first card.
+    assert_eq!(first_shown(fresh(), Options::default()), "typed");
+
+    // The typed card is due but the fact is weak (stability 2 days): the choice card instead.
+    let weak = vec![
+        (
+            fact_card("typed", "head-1", Kind::Recall),
+            memory(2.0, "2026-01-08T09:00:00Z", "2026-01-10T08:00:00Z"),
+        ),
+        (fact_card("pick", "head-1", Kind::Choice), new()),
+    ];
+    assert_eq!(first_shown(weak, by_memory()), "pick");
+
+    // The choice card is due and the fact strong (30 days, reviewed yesterday): typed.
+    let strong = || {
+        vec![
+            (fact_card("typed", "head-1", Kind::Recall), new()),
+            (
+                fact_card("pick", "head-1", Kind::Choice),
+                memory(30.0, "2026-01-09T09:00:00Z", "2026-01-10T08:00:00Z"),
+            ),
+        ]
+    };
+    assert_eq!(first_shown(strong(), by_memory()), "typed");
+    // The thresholds are configurable: a fact needs 40 days here.
+    let strict = Options {
+        format: Some(format::Thresholds {
+            recall_stability_days: 40,
+            ..format::Thresholds::default()
+        }),
+        ..Options::default()
+    };
+    assert_eq!(first_shown(strong(), strict), "pick");
+
+    // Strong but long overdue (recall now well under 70 %): recognition again.
+    let lapsing = vec![
+        (
+            fact_card("typed", "head-1", Kind::Recall),
+            memory(8.0, "2025-06-01T09:00:00Z", "2025-06-09T09:00:00Z"),
+        ),
+        (fact_card("pick", "head-1", Kind::Choice), new()),
+    ];
+    assert_eq!(first_shown(lapsing, by_memory()), "pick");
+}
+
+#[test]
+fn format_choice_keeps_one_card_per_fact_and_leaves_lone_and_ordering_cards_alone() {
+    let new = CardState::new_card;
+    let mut s = session_with(
+        vec![deck(20, 200)],
+        vec![
+            (fact_card("typed", "head-1", Kind::Recall), new()),
+            (fact_card("pick", "head-1", Kind::Choice), new()),
+            (fact_card("true-or-false", "head-1", Kind::TrueFalse), new()),
+            (fact_card("order", "date-2", Kind::Ordering), new()),
+            (fact_card("lone", "date-3", Kind::Recall), new()),
+        ],
+        by_memory(),
+    );
+    let mut shown = vec![];
+    let at = t("2026-01-10T09:00:00Z");
+    while let Some(p) = s.prompt() {
+        shown.push(p.card.id.to_string());
+        s.answer("x", 0, at).unwrap();
+        s.rate(Rating::Easy, at).unwrap();
+    }
+    // One card of `head-1`, the first recognition card of it; the others as they come.
+    assert_eq!(shown, ["pick", "order", "lone"]);
+}
+
+#[test]
+fn the_review_records_the_format_shown() {
+    assert_eq!(
+        format::Format::of(Kind::Choice),
+        format::Format::Recognition
+    );
+    assert_eq!(
+        format::Format::of(Kind::TrueFalse),
+        format::Format::Recognition
+    );
+    for kind in [Kind::Recall, Kind::Year, Kind::Cloze] {
+        assert_eq!(format::Format::of(kind), format::Format::Recall);
+    }
+    let mut s = session_with(
+        vec![deck(20, 200)],
+        vec![(
+            fact_card("pick", "head-1", Kind::Choice),
+            CardState::new_card(),
+        )],
+        by_memory(),
+    );
+    let at = t("2026-01-10T09:00:00Z");
+    s.prompt().unwrap();
+    s.answer("a", 0, at).unwrap();
+    assert_eq!(
+        s.rate(Rating::Good, at).unwrap().format,
+        format::Format::Recognition
+    );
+}

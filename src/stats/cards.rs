@@ -65,7 +65,8 @@ impl Histogram {
     }
 }
 
-/// Reviews and correct answers of one group (a deck, a question kind).
+/// Reviews and correct answers of one group (a deck, a card kind, a kind of fact, a kind
+/// of question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Accuracy {
     pub name: String,
@@ -74,6 +75,9 @@ pub struct Accuracy {
     pub correct: u32,
     /// Answers rated Hard, Good or Easy.
     pub recalled: u32,
+    /// True retention over the whole log: the reviews of cards in the review phase and how
+    /// many passed (rated Hard or better), as `TrueRetention` counts them.
+    pub retention: super::retention::Tally,
 }
 
 impl Accuracy {
@@ -83,6 +87,7 @@ impl Accuracy {
             reviews: 0,
             correct: 0,
             recalled: 0,
+            retention: super::retention::Tally::default(),
         }
     }
 

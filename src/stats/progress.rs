@@ -17,7 +17,7 @@ use super::cards::{Accuracy, Candidate, HardCard, Hardest, Histogram, review_int
 use super::retention::TrueRetention;
 use crate::deck::Kind;
 use crate::schedule::{CardState, Rating, Scheduler};
-use crate::store::{Catalog, DeckInfo, ReviewRow, Store, StoreError, card_seed};
+use crate::store::{Catalog, ConfusedPair, DeckInfo, ReviewRow, Store, StoreError, card_seed};
 
 /// Days in the forecast, today included.
 pub const FORECAST_DAYS: usize = 30;
@@ -71,9 +71,19 @@ pub struct Report {
     pub difficulty: Histogram,
     pub decks: Vec<Accuracy>,
     pub kinds: Vec<Accuracy>,
+    /// By the kind of fact asked about (head, date, location, alias; `other` for cards that
+    /// name none), those with reviews, in that order.
+    pub facts: Vec<Accuracy>,
+    /// By the kind of question (`Card::question_kind`), those with reviews, by name.
+    pub questions: Vec<Accuracy>,
     pub most_lapses: Vec<HardCard>,
     pub lowest_recall: Vec<HardCard>,
+    /// The most frequent confusions (`CONFUSIONS` at most), most often first.
+    pub confusions: Vec<ConfusedPair>,
 }
+
+/// How many confused pairs `factdrill stats` lists.
+pub const CONFUSIONS: u32 = 10;
 
 /// Per-review and per-card accumulators, fed one review at a time in card order.
 pub struct Collector<'a> {
@@ -90,7 +100,43 @@ pub struct Collector<'a> {
     pub difficulty: Histogram,
     pub decks: Vec<Accuracy>,
     pub kinds: Vec<Accuracy>,
+    pub facts: Vec<Accuracy>,
+    pub questions: Vec<Accuracy>,
+    /// For each catalog card, its group in `facts` and in `questions`.
+    topics: Vec<(usize, usize)>,
     pub hardest: Hardest,
+}
+
+/// The name of the `facts` group of cards that name no kind of fact.
+pub const OTHER_FACT: &str = "other";
+
+/// The fact and question groups, and each catalog card's place in them.
+fn topics(catalog: &Catalog) -> (Vec<Accuracy>, Vec<Accuracy>, Vec<(usize, usize)>) {
+    let mut facts: Vec<Accuracy> = crate::facts::Kind::ALL
+        .iter()
+        .map(|k| Accuracy::named(k.as_str()))
+        .collect();
+    facts.push(Accuracy::named(OTHER_FACT));
+    let names: std::collections::BTreeSet<&str> = catalog
+        .cards
+        .iter()
+        .map(|c| c.question.as_deref().unwrap_or(c.kind.as_str()))
+        .collect();
+    let questions: Vec<Accuracy> = names.iter().map(|n| Accuracy::named(*n)).collect();
+    let places = catalog
+        .cards
+        .iter()
+        .map(|c| {
+            let fact = c
+                .fact
+                .as_deref()
+                .and_then(|f| facts.iter().position(|g| g.name == f))
+                .unwrap_or(facts.len() - 1);
+            let question = c.question.as_deref().unwrap_or(c.kind.as_str());
+            (fact, names.iter().position(|n| *n == question).unwrap_or(0))
+        })
+        .collect();
+    (facts, questions, places)
 }
 
 struct Current {
@@ -111,6 +157,7 @@ impl<'a> Collector<'a> {
         calendar: &'a Calendar,
         now: Timestamp,
     ) -> Self {
+        let (facts, questions, topics) = topics(catalog);
         let today = calendar
             .index(now)
             .unwrap_or(calendar.len().saturating_sub(1));
@@ -135,6 +182,9 @@ impl<'a> Collector<'a> {
                 .iter()
                 .map(|k| Accuracy::named(k.as_str()))
                 .collect(),
+            facts,
+            questions,
+            topics,
             hardest: Hardest::default(),
         }
     }
@@ -190,19 +240,26 @@ impl<'a> Collector<'a> {
         {
             self.calibration.add(p, recalled);
         }
-        if let (Some(interval), Some(d)) = (review_interval_days(&current.state), day)
+        let interval = review_interval_days(&current.state);
+        if let (Some(interval), Some(d)) = (interval, day)
             && d <= self.today
         {
             self.retention
                 .add((self.today - d) as u32, interval, recalled);
         }
+        let (fact, question) = self.topics[index];
         for group in [
             &mut self.decks[card.deck],
             &mut self.kinds[Kind::ALL.iter().position(|k| *k == card.kind).unwrap_or(0)],
+            &mut self.facts[fact],
+            &mut self.questions[question],
         ] {
             group.reviews += 1;
             group.correct += u32::from(row.correct);
             group.recalled += u32::from(recalled);
+            if interval.is_some() {
+                group.retention.add(recalled);
+            }
         }
         current.state = scheduler.review(&current.state, row.rating, row.at);
         current.last_day = day;
@@ -380,8 +437,16 @@ impl Report {
             difficulty: c.difficulty.clone(),
             decks: c.decks.clone(),
             kinds: c.kinds.iter().filter(|k| k.reviews > 0).cloned().collect(),
+            facts: c.facts.iter().filter(|k| k.reviews > 0).cloned().collect(),
+            questions: c
+                .questions
+                .iter()
+                .filter(|k| k.reviews > 0)
+                .cloned()
+                .collect(),
             most_lapses: label(&c.hardest.most_lapses)?,
             lowest_recall: label(&c.hardest.lowest_recall)?,
+            confusions: store.confused_pairs(deck, CONFUSIONS)?,
             snapshot,
         })
     }
@@ -413,17 +478,128 @@ impl Report {
                 ("difficulty", json!(self.difficulty)),
                 (
                     "accuracy",
-                    json!({"decks": self.decks, "kinds": self.kinds}),
+                    json!({
+                        "decks": self.decks,
+                        "kinds": self.kinds,
+                        "facts": self.facts,
+                        "questions": self.questions,
+                    }),
                 ),
                 (
                     "hardest",
                     json!({"most_lapses": self.most_lapses, "lowest_recall": self.lowest_recall}),
                 ),
+                ("confusions", json!(self.confusions)),
             ];
             for (key, entry) in entries {
                 object.insert(key.to_owned(), entry);
             }
         }
         value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::Fsrs;
+    use crate::store::CatalogCard;
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn card(handle: i64, kind: Kind, fact: Option<&str>, question: Option<&str>) -> CatalogCard {
+        CatalogCard {
+            handle,
+            deck: 0,
+            key: format!("c{handle}"),
+            kind,
+            retired: false,
+            fact: fact.map(str::to_owned),
+            question: question.map(str::to_owned),
+        }
+    }
+
+    fn row(card: i64, at: &str, rating: Rating, correct: bool) -> ReviewRow {
+        ReviewRow {
+            card,
+            at: t(at),
+            rating,
+            correct,
+            response_ms: 1000,
+        }
+    }
+
+    /// (name, reviews, correct, recalled, retention reviews, retention passed).
+    fn table(groups: &[Accuracy]) -> Vec<(&str, u32, u32, u32, u32, u32)> {
+        groups
+            .iter()
+            .filter(|g| g.reviews > 0)
+            .map(|g| {
+                let r = g.retention;
+                (
+                    g.name.as_str(),
+                    g.reviews,
+                    g.correct,
+                    g.recalled,
+                    r.reviews,
+                    r.passed,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn accuracy_and_retention_by_fact_and_question_kind() {
+        let catalog = Catalog {
+            decks: vec![DeckInfo {
+                key: "d".into(),
+                name: "D".into(),
+                path: "d.yaml".into(),
+            }],
+            cards: vec![
+                card(1, Kind::Recall, Some("head"), Some("recall-person")),
+                card(2, Kind::Year, Some("date"), Some("year")),
+                card(3, Kind::Choice, None, None),
+            ],
+        };
+        let schedulers: Vec<Box<dyn Scheduler>> = vec![Box::new(Fsrs::default())];
+        let now = t("2026-01-20T12:00:00Z");
+        let calendar = Calendar::new(t("2026-01-01T12:00:00Z"), now, &TimeZone::UTC);
+        let mut c = Collector::new(&catalog, &schedulers, &calendar, now);
+        // Card 1: Good (the 10-minute learning step), Good (graduates: review phase), then
+        // Again on day 5, a review-phase review that fails. Card 2: Easy (review phase at
+        // once), Good on day 10, a review-phase review that passes. Card 3: one wrong answer.
+        for r in [
+            row(1, "2026-01-01T12:00:00Z", Rating::Good, true),
+            row(1, "2026-01-01T12:10:00Z", Rating::Good, true),
+            row(1, "2026-01-05T12:00:00Z", Rating::Again, false),
+            row(2, "2026-01-01T12:00:00Z", Rating::Easy, true),
+            row(2, "2026-01-10T12:00:00Z", Rating::Good, true),
+            row(3, "2026-01-01T12:00:00Z", Rating::Again, false),
+        ] {
+            c.push(&r);
+        }
+        let c = c.finish();
+        assert_eq!(
+            table(&c.facts),
+            [
+                ("head", 3, 2, 2, 1, 0),
+                ("date", 2, 2, 2, 1, 1),
+                (OTHER_FACT, 1, 0, 0, 0, 0),
+            ]
+        );
+        // Question kinds by name; a card without one is grouped by its card kind.
+        assert_eq!(
+            table(&c.questions),
+            [
+                ("choice", 1, 0, 0, 0, 0),
+                ("recall-person", 3, 2, 2, 1, 0),
+                ("year", 2, 2, 2, 1, 1),
+            ]
+        );
+        // The same retention counts feed the per-deck and per-card-kind tables.
+        assert_eq!(table(&c.decks), [("d", 6, 4, 4, 2, 1)]);
     }
 }

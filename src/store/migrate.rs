@@ -17,6 +17,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_fsrs_params.sql"),
     include_str!("migrations/0005_perf.sql"),
     include_str!("migrations/0006_mark_events.sql"),
+    include_str!("migrations/0007_adapt.sql"),
 ];
 
 /// The schema version this build writes.

@@ -12,12 +12,15 @@
 
 pub mod anki;
 mod cache;
+mod confusion;
 mod exchange;
 mod marks;
 mod migrate;
 mod params;
+mod refit;
 mod report;
 mod sync;
+mod topic;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +31,7 @@ use crate::deck::{Deck, Id};
 use crate::mark::Marks;
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
+pub use confusion::{Confused, ConfusedPair, FormattedReview, ReviewExtra};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
@@ -410,6 +414,7 @@ impl Store {
                     ])
                     .map_err(fail)?;
             }
+            topic::save(&tx, deck_row, &deck.cards).map_err(fail)?;
             let mut retire = tx
                 .prepare(
                     "UPDATE card SET retired_at = ?3 WHERE deck_id = ?1 AND key = ?2 AND retired_at IS NULL",
@@ -595,6 +600,16 @@ impl Store {
     /// both answers were really given), but the new state was computed from an old one, so
     /// the deck's cache is marked stale and the next `study` of the deck replays its log.
     pub fn record(&mut self, review: &NewReview<'_>) -> Result<(), StoreError> {
+        self.record_with(review, &ReviewExtra::default())
+    }
+
+    /// `record`, and in the same transaction what else the answer showed (`confusion.rs`):
+    /// the confusion, if any, and the format the question was asked in.
+    pub fn record_with(
+        &mut self,
+        review: &NewReview<'_>,
+        extra: &ReviewExtra<'_>,
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         // IMMEDIATE (see `setup`): no other writer between this read and the writes below.
@@ -611,6 +626,7 @@ impl Store {
         if review.cram {
             // Practice: logged, and nothing else changes.
             insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
+            confusion::insert_extra(&tx, review.handle, extra).map_err(fail)?;
             return tx.commit().map_err(fail);
         }
         let cached: Option<String> = tx
@@ -632,6 +648,7 @@ impl Store {
             .map_err(fail)?;
         }
         insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
+        confusion::insert_extra(&tx, review.handle, extra).map_err(fail)?;
         if review.leech {
             let uid: String = tx
                 .query_row(

@@ -29,6 +29,10 @@ pub struct CatalogCard {
     pub key: String,
     pub kind: Kind,
     pub retired: bool,
+    /// The kind of fact it asks about and the kind of question (`card_topic`); `None` for a
+    /// card whose deck has not been synced since they were recorded, or that names no fact.
+    pub fact: Option<String>,
+    pub question: Option<String>,
 }
 
 /// The cards of the selected decks, ordered by handle (the order reviews are streamed in).
@@ -103,8 +107,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT card.id, card.deck_id, card.key, card.kind, card.retired_at IS NOT NULL
+                "SELECT card.id, card.deck_id, card.key, card.kind, card.retired_at IS NOT NULL,
+                        card_topic.fact, card_topic.question
                  FROM card JOIN deck ON deck.id = card.deck_id
+                 LEFT JOIN card_topic ON card_topic.card_id = card.id
                  WHERE ?1 IS NULL OR deck.key = ?1
                  ORDER BY card.id",
             )
@@ -122,6 +128,8 @@ impl Store {
                 key: row.get(2).map_err(self.fail())?,
                 kind: Kind::parse(&kind).unwrap_or(Kind::Recall),
                 retired: row.get(4).map_err(self.fail())?,
+                fact: row.get(5).map_err(self.fail())?,
+                question: row.get(6).map_err(self.fail())?,
             });
         }
         Ok(catalog)

@@ -45,6 +45,8 @@ pub struct SyncReview {
     pub scheduler: String,
     /// Cram practice, which the scheduler ignores.
     pub cram: bool,
+    /// The known entity a wrong answer named (`store::confusion`), expected `card_answer`.
+    pub confused_with: Option<String>,
 }
 
 /// A deleted review (undo), by its id.
@@ -162,7 +164,8 @@ pub struct Applied {
 /// The columns of a review as sync writes it; `review_row` reads them.
 const REVIEW_COLUMNS: &str = "SELECT r.uid, coalesce(r.device, ''), deck.key, deck.name, card.key,
         card.kind, card.prompt, r.reviewed_at, r.rating, r.answer, r.verdict, r.response_ms,
-        r.scheduler, card.answer, r.mode = 'cram'
+        r.scheduler, card.answer, r.mode = 'cram',
+        (SELECT given FROM confusion WHERE confusion.review_id = r.id)
      FROM review AS r JOIN card ON card.id = r.card_id JOIN deck ON deck.id = card.deck_id";
 
 fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
@@ -182,6 +185,7 @@ fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
         scheduler: r.get(12)?,
         card_answer: r.get(13)?,
         cram: r.get(14)?,
+        confused_with: r.get(15)?,
     })
 }
 
@@ -756,7 +760,11 @@ fn insert_synced(tx: &Transaction<'_>, card_id: i64, r: &SyncReview) -> rusqlite
         r.device,
         if r.cram { "cram" } else { "normal" },
     ])?;
-    Ok(())
+    let confused = r.confused_with.as_deref().map(|given| super::Confused {
+        given,
+        expected: &r.card_answer,
+    });
+    super::confusion::insert(tx, card_id, confused.as_ref())
 }
 
 /// Inserts an imported review that comes with its global id, keeping the id and recording

@@ -65,6 +65,9 @@ struct ReviewOut<'a> {
     response_ms: u64,
     scheduler: &'a str,
     mode: &'static str,
+    /// Only on a wrong answer that named another known entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confused_with: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -134,6 +137,7 @@ pub fn event_line(event: &SyncEvent) -> String {
             response_ms: r.response_ms,
             scheduler: &r.scheduler,
             mode: if r.cram { "cram" } else { "normal" },
+            confused_with: r.confused_with.as_deref(),
         }),
         SyncEvent::Delete(d) => line_of(&DeleteOut {
             kind_of: "delete",
@@ -288,6 +292,8 @@ struct ReviewLine {
     /// `normal` (the default) or `cram`.
     #[serde(default)]
     mode: Option<String>,
+    #[serde(default)]
+    confused_with: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -448,6 +454,7 @@ fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
                 response_ms: r.response_ms,
                 scheduler: r.scheduler,
                 cram,
+                confused_with: r.confused_with.filter(|c| !c.trim().is_empty()),
             })))
         }
         Some("delete") => {
@@ -579,6 +586,7 @@ mod tests {
             response_ms: 1200,
             scheduler: "fsrs-6".to_owned(),
             cram: false,
+            confused_with: None,
         })
     }
 

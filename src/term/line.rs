@@ -459,6 +459,10 @@ fn show_feedback(feedback: &Feedback, card: Option<&crate::deck::Card>) {
         Verdict::Partial => println!("{WARN}Partly right:{WARN:#} {text}"),
         Verdict::Wrong => println!("{BAD}Wrong:{BAD:#} {text}"),
     }
+    // The two facts side by side: what the answer given is really the answer to.
+    if let Some(confusion) = &feedback.confusion {
+        println!("  {}", safe(&confusion.contrast()));
+    }
     if let Some(card) = card {
         if ordering && grade.verdict != Verdict::Correct {
             println!("  {}", safe(&card.answer));

@@ -47,7 +47,7 @@ use crate::stats::{CardReport, Snapshot};
 use crate::store::SyncReport;
 
 pub use line::{Journal, study};
-pub use optimize::{FitProgress, evaluation_report, fit_report};
+pub use optimize::{FitProgress, evaluation_report, fit_report, format_losses};
 pub use sync::{sync_outcome, sync_status};
 pub use tui::{Actions, Outcome};
 
@@ -182,6 +182,18 @@ pub struct Outlook {
 /// The end-of-session summary.
 pub fn study_summary(summary: &Summary, outlook: &Outlook) {
     println!("{}", summary_text(summary, Some(outlook)));
+}
+
+/// The one line after a session that refitted FSRS-6.
+pub fn refit_report(refit: &crate::schedule::optimize::refit::Refit) {
+    println!(
+        "Refitted FSRS-6 on {} reviews: log loss {:.4} -> {:.4} on the {} most recent, {}.",
+        refit.fit.reviews,
+        refit.before,
+        refit.after,
+        refit.held_out,
+        if refit.kept { "kept" } else { "not kept" }
+    );
 }
 
 fn summary_text(s: &Summary, outlook: Option<&Outlook>) -> String {

@@ -154,3 +154,23 @@ pub fn evaluation_report(e: &Evaluation, tz: &jiff::tz::TimeZone) {
         );
     }
 }
+
+/// `evaluate`'s log loss per question format (database logs only).
+pub fn format_losses(groups: &[crate::schedule::optimize::grouped::GroupLoss]) {
+    let loss = |l: Option<f64>| l.map_or_else(|| "-".to_owned(), |l| format!("{l:.4}"));
+    println!();
+    println!("Log loss per question format, on the same later reviews:");
+    println!(
+        "{:<12} {:>7} {:>15} {:>14}",
+        "format", "reviews", "default FSRS-6", "fitted FSRS-6"
+    );
+    for g in groups.iter().filter(|g| g.items > 0) {
+        println!(
+            "{:<12} {:>7} {:>15} {:>14}",
+            g.group,
+            g.items,
+            loss(g.default),
+            loss(g.fitted)
+        );
+    }
+}

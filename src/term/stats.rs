@@ -78,8 +78,11 @@ pub fn render(r: &Report, charset: Charset) -> String {
     );
     accuracy(&mut out, "Accuracy by deck", &r.decks, charset);
     accuracy(&mut out, "Accuracy by kind", &r.kinds, charset);
+    accuracy(&mut out, "Accuracy by fact", &r.facts, charset);
+    accuracy(&mut out, "Accuracy by question", &r.questions, charset);
     hardest(&mut out, "Most lapses", &r.most_lapses);
     hardest(&mut out, "Lowest recall now", &r.lowest_recall);
+    confusions(&mut out, &r.confusions);
     // Empty bars leave spaces at line ends.
     let mut text = String::with_capacity(out.len());
     for line in out.lines() {
@@ -244,14 +247,27 @@ fn histogram(out: &mut String, title: &str, what: &str, h: &Histogram, charset: 
 }
 
 fn accuracy(out: &mut String, title: &str, groups: &[Accuracy], charset: Charset) {
-    heading(out, title, "answers graded correct or close");
+    heading(
+        out,
+        title,
+        "answers graded correct or close; retention: learnt cards recalled",
+    );
     if groups.iter().all(|g| g.reviews == 0) {
         out.push_str("  no reviews yet\n");
         return;
     }
     for g in groups {
+        let retention = if g.retention.reviews > 0 {
+            format!(
+                "  retention {} of {}",
+                pct(g.retention.rate()),
+                g.retention.reviews
+            )
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
-            "  {:<16} {:>12} {:>5}  {}\n",
+            "  {:<16} {:>12} {:>5}  {}{retention}\n",
             safe(&g.name),
             crate::error::count(g.reviews as usize, "review"),
             pct(g.rate()),
@@ -274,6 +290,30 @@ fn hardest(out: &mut String, title: &str, cards: &[HardCard]) {
             pct(c.retrievability),
             safe(&c.deck),
             safe(&c.card),
+            prompt
+        ));
+    }
+}
+
+fn confusions(out: &mut String, pairs: &[crate::store::ConfusedPair]) {
+    heading(
+        out,
+        "Most confused",
+        "wrong answers that were another name in the deck",
+    );
+    if pairs.is_empty() {
+        out.push_str("  none\n");
+        return;
+    }
+    for p in pairs {
+        let prompt: String = safe(&p.prompt).chars().take(50).collect();
+        out.push_str(&format!(
+            "  {:>3}x {} for {}  {}/{}  {}\n",
+            p.times,
+            safe(&p.given),
+            safe(&p.expected),
+            safe(&p.deck),
+            safe(&p.card),
             prompt
         ));
     }

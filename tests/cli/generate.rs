@@ -146,12 +146,13 @@ fn history_survives_regeneration_with_new_wording() {
     generate(&[]);
     let first = factdrill::deck::load(&deck).unwrap();
     let card = first.cards[0].clone();
-    // Day 1: answer the first card (whatever it asks, its answer is right).
+    // Day 1: answer the first card (whatever it asks, its answer is right); as it comes,
+    // not swapped for a multiple-choice sibling.
     let out = env
         .cmd(DAY1)
         .arg("study")
         .arg(&deck)
-        .args(["--new", "1"])
+        .args(["--new", "1", "--fixed-format"])
         .write_stdin(format!("{}\n\n", card.answer))
         .output()
         .unwrap();
@@ -187,7 +188,7 @@ fn history_survives_regeneration_with_new_wording() {
         .cmd(DAY2)
         .arg("study")
         .arg(&deck)
-        .args(["--new", "0"])
+        .args(["--new", "0", "--fixed-format"])
         .write_stdin(format!("{}\n\n", card.answer))
         .output()
         .unwrap();

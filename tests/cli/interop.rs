@@ -297,7 +297,7 @@ fn progress_db(env: &Env) {
     );
 }
 
-const TITLES: [&str; 10] = [
+const TITLES: [&str; 12] = [
     "Reviews per day",
     "Last year",
     "Forecast",
@@ -308,6 +308,8 @@ const TITLES: [&str; 10] = [
     "Difficulty",
     "Accuracy by deck",
     "Accuracy by kind",
+    "Accuracy by fact",
+    "Accuracy by question",
 ];
 
 #[test]
@@ -325,6 +327,7 @@ fn the_html_report_has_every_chart_and_the_stats_numbers() {
         assert!(html.contains(&format!("<h2>{title}</h2>")), "{title}");
     }
     assert!(html.contains("<h2>Most lapses</h2>") && html.contains("<h2>Lowest recall now</h2>"));
+    assert!(html.contains("<h2>Most confused</h2>"));
     // Deck text is escaped: the fixture has a prompt with `<b>` in it (the JSON at the end
     // holds it as data, with `</` written `<\/`).
     let body = &html[..html.find("<script").expect("the data script")];

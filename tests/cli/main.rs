@@ -4,6 +4,7 @@
 // Test helpers panic on setup failure by design.
 #![allow(clippy::missing_panics_doc)]
 
+mod adapt;
 mod bench;
 mod check;
 mod extract;
@@ -63,7 +64,9 @@ impl Env {
             .env("FACTDRILL_DB", self.db())
             .env("FACTDRILL_NOW", now)
             .env("FACTDRILL_SEED", "42")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // No FSRS refit after a session unless a test asks for one.
+            .env("FACTDRILL_AUTO_REFIT", "off");
         cmd
     }
 }

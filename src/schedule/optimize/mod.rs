@@ -14,9 +14,11 @@
 pub mod dataset;
 pub mod evaluate;
 pub mod gradient;
+pub mod grouped;
 pub mod metrics;
 pub mod model;
 pub mod pretrain;
+pub mod refit;
 pub mod revlog;
 
 use rand::SeedableRng;

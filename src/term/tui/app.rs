@@ -502,6 +502,9 @@ fn feedback_view(feedback: &Feedback, card: &Card, typed: &str) -> FeedbackView 
         ));
     }
     let mut details = Vec::new();
+    if let Some(confusion) = &feedback.confusion {
+        details.push(safe(&confusion.contrast()));
+    }
     if ordering && grade.verdict != Verdict::Correct {
         details.push(safe(&card.answer));
     }

@@ -31,6 +31,10 @@ fn card(id: &str, kind: Kind, answer: &str, choices: &[&str]) -> Card {
 }
 
 fn session(cards: Vec<Card>) -> Session {
+    session_grading_by(cards, Grader::from_cards(&[], GradeOptions::default()))
+}
+
+fn session_grading_by(cards: Vec<Card>, grader: Grader) -> Session {
     let cards: Vec<StudyCard> = cards
         .into_iter()
         .enumerate()
@@ -61,11 +65,7 @@ fn session(cards: Vec<Card>) -> Session {
         seed: 7,
         options: crate::session::Options::default(),
     };
-    Session::new(
-        plan,
-        vec![Box::new(Fsrs::default())],
-        Grader::from_cards(&[], GradeOptions::default()),
-    )
+    Session::new(plan, vec![Box::new(Fsrs::default())], grader)
 }
 
 /// Records what the loop asks of the store and the actions.
@@ -424,4 +424,33 @@ fn nothing_left_ends_the_loop_without_drawing() {
     let (summary, screens) = drive(&mut s, &mut front, vec![enter()]);
     assert!(screens.is_empty());
     assert_eq!(summary.answered, 0);
+}
+
+#[test]
+fn a_confused_answer_shows_the_other_fact_among_the_details() {
+    let cards = vec![
+        card("one", Kind::Recall, "Berlin", &[]),
+        card("two", Kind::Recall, "Moscow", &[]),
+    ];
+    let grader = Grader::from_cards(&cards, GradeOptions::default());
+    let mut s = session_grading_by(cards, grader);
+    let mut front = Front::default();
+    let mut script = typed("Moscow");
+    script.push(enter());
+    let (_, screens) = drive(&mut s, &mut front, script);
+    let last = &screens.last().unwrap().0;
+    let Body::Answered { feedback, .. } = &last.body else {
+        panic!("answered: {last:?}");
+    };
+    assert_eq!(feedback.verdict, Verdict::Wrong);
+    assert_eq!(
+        feedback.details.first().map(String::as_str),
+        Some("You answered Moscow: the source of two")
+    );
+    let reviews = front.reviews.borrow();
+    let confusion = reviews[0].confusion.as_ref().expect("recorded");
+    assert_eq!(
+        (confusion.given.as_str(), confusion.expected.as_str()),
+        ("Moscow", "Berlin")
+    );
 }
