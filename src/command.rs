@@ -625,7 +625,7 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         due_tomorrow: store
             .due_count(tomorrow.end)?
             .saturating_sub(store.due_count(tomorrow.start)?),
-        streak: crate::stats::streak(&store, end, &config.tz)?.current,
+        streak: crate::stats::current_streak(&store, end, &config.tz)?,
         elapsed: end.duration_since(session.started()),
     };
     term::study_summary(&summary, &outlook);

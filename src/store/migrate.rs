@@ -16,6 +16,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_fsrs_params.sql"),
     include_str!("migrations/0005_perf.sql"),
+    include_str!("migrations/0007_due_by_deck.sql"),
 ];
 
 /// The schema version this build writes.

@@ -12,6 +12,7 @@
 
 pub mod anki;
 mod cache;
+mod due;
 mod exchange;
 mod marks;
 mod migrate;
@@ -535,7 +536,7 @@ impl Store {
         {
             let mut stmt = tx
                 .prepare(
-                    "SELECT review.card_id, card.key, review.rating, review.reviewed_at
+                    "SELECT review.card_id, card.key, review.rating, review.reviewed_at, card.deck_id
                      FROM review JOIN card ON card.id = review.card_id
                      JOIN deck ON deck.id = card.deck_id
                      WHERE deck.key = ?1 AND review.mode = 'normal'
@@ -545,18 +546,22 @@ impl Store {
             let mut rows = stmt.query([deck.as_str()]).map_err(fail)?;
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO card_state (card_id, phase, due, state, deck_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(fail)?;
             let mut current: Option<(i64, CardState)> = None;
-            let mut flush = |entry: Option<(i64, CardState)>| -> Result<(), StoreError> {
-                if let Some((card, state)) = entry {
-                    insert
-                        .execute(state_params(card, &state))
-                        .map_err(|e| classify(&path, e))?;
-                }
-                Ok(())
-            };
+            let mut deck_id: Option<i64> = None;
+            let mut flush =
+                |entry: Option<(i64, CardState)>, deck_id: Option<i64>| -> Result<(), StoreError> {
+                    if let Some((card, state)) = entry {
+                        let (card, phase, due, json) = state_params(card, &state);
+                        insert
+                            .execute(params![card, phase, due, json, deck_id])
+                            .map_err(|e| classify(&path, e))?;
+                    }
+                    Ok(())
+                };
             while let Some(row) = rows.next().map_err(fail)? {
                 let card: i64 = row.get(0).map_err(fail)?;
                 let rating =
@@ -570,11 +575,12 @@ impl Store {
                         let key: String = row.get(1).map_err(fail)?;
                         let new = CardState::with_fuzz_seed(card_seed(deck.as_str(), &key));
                         let fresh = scheduler.review(&new, rating, at);
-                        flush(current.replace((card, fresh)))?;
+                        let deck = row.get(4).map_err(fail)?;
+                        flush(current.replace((card, fresh)), deck_id.replace(deck))?;
                     }
                 }
             }
-            flush(current)?;
+            flush(current, deck_id)?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -802,51 +808,6 @@ impl Store {
         self.conn
             .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
             .map_err(self.fail())
-    }
-
-    /// Per deck: cards due now, due before `day_end`, new cards waiting, and the next due
-    /// time, in one grouped query (cheap enough for a shell prompt).
-    pub fn due_by_deck(
-        &self,
-        now: Timestamp,
-        day_end: Timestamp,
-    ) -> Result<Vec<DeckDue>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT deck.key, deck.name,
-                        coalesce(sum(cs.due <= ?1 AND m.card_id IS NULL), 0),
-                        coalesce(sum(cs.due < ?2 AND m.card_id IS NULL), 0),
-                        coalesce(sum((cs.card_id IS NULL OR cs.phase = 'new') AND m.card_id IS NULL), 0),
-                        min(CASE WHEN m.suspended_at IS NULL
-                                 THEN max(cs.due, coalesce(m.buried_until, 0)) END)
-                 FROM deck
-                 JOIN card ON card.deck_id = deck.id AND card.retired_at IS NULL
-                 LEFT JOIN card_state AS cs ON cs.card_id = card.id
-                 -- Only a mark that holds the card back now: suspended, or buried until later.
-                 -- Such a card is not due; a buried one is next due when it is unburied.
-                 LEFT JOIN card_mark AS m ON m.card_id = card.id
-                   AND (m.suspended_at IS NOT NULL OR m.buried_until > ?1)
-                 GROUP BY deck.id
-                 ORDER BY deck.key",
-            )
-            .map_err(self.fail())?;
-        let rows = stmt
-            .query_map(
-                params![now.as_millisecond(), day_end.as_millisecond()],
-                |r| {
-                    Ok(DeckDue {
-                        key: r.get(0)?,
-                        name: r.get(1)?,
-                        due_now: r.get(2)?,
-                        due_today: r.get(3)?,
-                        new: r.get(4)?,
-                        next_due: r.get::<_, Option<i64>>(5)?.map(timestamp),
-                    })
-                },
-            )
-            .map_err(self.fail())?;
-        rows.collect::<Result<_, _>>().map_err(self.fail())
     }
 
     /// The earliest due time among active, already-seen cards.
