@@ -672,7 +672,13 @@ fn plan(
         // By id in one map: `Deck::card` is a linear search, quadratic over 100k cards.
         let by_id: HashMap<&str, &deck::Card> =
             deck.cards.iter().map(|c| (c.id.as_str(), c)).collect();
-        for stored in store.cards(&deck.id)? {
+        // A cram session may ask any card; a normal one only those the day can use.
+        let stored = if args.cram {
+            store.cards(&deck.id)?
+        } else {
+            store.cards_for_day(&deck.id, day.start, day.end)?
+        };
+        for stored in stored {
             // Suspended and buried cards are never due (nor crammed).
             if stored.marks.holds_back(now) {
                 continue;
