@@ -488,16 +488,11 @@ impl Store {
         }
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT card.id, card.key, card_state.state,
-                        m.suspended_at, m.buried_until, m.flag, m.note, m.leech_review IS NOT NULL,
-                        card_state.phase = 'review' AND card_state.due IS NOT NULL, card_state.due
-                 FROM card JOIN deck ON deck.id = card.deck_id
-                 LEFT JOIN card_state ON card_state.card_id = card.id
-                 LEFT JOIN card_mark AS m ON m.card_id = card.id
-                 WHERE deck.key = ?1 AND card.retired_at IS NULL
-                 ORDER BY card.position",
-            )
+            .prepare(CARDS_IN_DECK_ORDER)
+            .map_err(self.fail())?;
+        let mut state_of = self
+            .conn
+            .prepare("SELECT state FROM card_state WHERE card_id = ?1")
             .map_err(self.fail())?;
         let rows = stmt
             .query_map(params![deck.as_str()], |r| {
@@ -529,15 +524,24 @@ impl Store {
                 Ok(Some((
                     handle,
                     r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, bool>(2)?,
                     marks,
                 )))
             })
             .map_err(self.fail())?;
         let mut cards = Vec::new();
         for row in rows {
-            let Some((handle, key, state, marks)) = row.map_err(self.fail())? else {
+            let Some((handle, key, has_state, marks)) = row.map_err(self.fail())? else {
                 continue;
+            };
+            // Only the states of the cards kept are read and decoded.
+            let state: Option<String> = if has_state {
+                state_of
+                    .query_row([handle], |r| r.get(0))
+                    .optional()
+                    .map_err(self.fail())?
+            } else {
+                None
             };
             let state = match state {
                 Some(json) => {
@@ -880,6 +884,19 @@ impl Store {
         Ok(ms.map(timestamp))
     }
 }
+
+/// A deck's (key `?1`) active cards in deck order, with what decides whether a day's
+/// session can use them (phase, due) and their marks, from indexes alone: the order from
+/// `card_in_deck_order`, the phase and due time from `card_state_phase` (migration 0007), so
+/// neither the cards' texts nor their states' JSON are read, and nothing is sorted.
+const CARDS_IN_DECK_ORDER: &str = "SELECT card.id, card.key, cs.card_id IS NOT NULL,
+        m.suspended_at, m.buried_until, m.flag, m.note, m.leech_review IS NOT NULL,
+        cs.phase = 'review' AND cs.due IS NOT NULL, cs.due
+     FROM card INDEXED BY card_in_deck_order
+     LEFT JOIN card_state AS cs INDEXED BY card_state_phase ON cs.card_id = card.id
+     LEFT JOIN card_mark AS m ON m.card_id = card.id
+     WHERE card.deck_id = (SELECT id FROM deck WHERE key = ?1) AND card.retired_at IS NULL
+     ORDER BY card.position";
 
 /// One row of the review log, as `record` and `import_reviews` both write it.
 struct LogEntry<'a> {

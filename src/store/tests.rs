@@ -709,3 +709,24 @@ fn the_days_cards_leave_out_only_reviews_due_later_and_not_reviewed_that_day() {
     // New, learning and review cards, each kept and left out, were all seen.
     assert!(kinds.len() >= 4, "{kinds:?}");
 }
+
+#[test]
+fn a_decks_cards_are_read_in_order_from_indexes_alone() {
+    let store = Store::open_in_memory().unwrap();
+    let plan: Vec<String> = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {CARDS_IN_DECK_ORDER}"))
+        .unwrap()
+        .query_map([Option::<String>::None], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for index in ["card_in_deck_order", "card_state_phase"] {
+        assert!(
+            plan.iter()
+                .any(|s| s.contains(&format!("USING COVERING INDEX {index}"))),
+            "{plan:?}"
+        );
+    }
+    assert!(!plan.iter().any(|s| s.contains("TEMP B-TREE")), "{plan:?}");
+}
