@@ -20,6 +20,7 @@ mod params;
 mod report;
 mod sync;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -464,6 +465,29 @@ impl Store {
         self.cards_selected(deck, Some((start, end)))
     }
 
+    /// The marks on a deck's cards, by card.
+    fn deck_marks(&self, deck_id: i64) -> Result<HashMap<i64, Marks>, StoreError> {
+        let fail = self.fail();
+        let mut marks_of: HashMap<i64, Marks> = HashMap::new();
+        let mut stmt = self.conn.prepare(DECK_MARKS).map_err(&fail)?;
+        let mut rows = stmt.query([deck_id]).map_err(&fail)?;
+        while let Some(r) = rows.next().map_err(&fail)? {
+            let marks = Marks {
+                suspended: r.get::<_, Option<i64>>(1).map_err(&fail)?.map(timestamp),
+                buried_until: r.get::<_, Option<i64>>(2).map_err(&fail)?.map(timestamp),
+                flag: r
+                    .get::<_, Option<String>>(3)
+                    .map_err(&fail)?
+                    .as_deref()
+                    .and_then(crate::mark::Flag::parse),
+                note: r.get(4).map_err(&fail)?,
+                leech: r.get::<_, Option<bool>>(5).map_err(&fail)?.unwrap_or(false),
+            };
+            marks_of.insert(r.get(0).map_err(&fail)?, marks);
+        }
+        Ok(marks_of)
+    }
+
     fn cards_selected(
         &self,
         deck: &Id,
@@ -486,63 +510,60 @@ impl Store {
                 reviewed_in_day.insert(row.map_err(self.fail())?);
             }
         }
-        let mut stmt = self
+        let fail = self.fail();
+        let Some(deck_id) = self
             .conn
-            .prepare(CARDS_IN_DECK_ORDER)
-            .map_err(self.fail())?;
-        let mut state_of = self
-            .conn
-            .prepare("SELECT state FROM card_state WHERE card_id = ?1")
-            .map_err(self.fail())?;
-        let rows = stmt
-            .query_map(params![deck.as_str()], |r| {
-                let marks = {
-                    // The mark columns, as `marks_from_row` reads them from their own row.
-                    let suspended: Option<i64> = r.get(3)?;
-                    let buried: Option<i64> = r.get(4)?;
-                    let flag: Option<String> = r.get(5)?;
-                    Marks {
-                        suspended: suspended.map(timestamp),
-                        buried_until: buried.map(timestamp),
-                        flag: flag.as_deref().and_then(crate::mark::Flag::parse),
-                        note: r.get(6)?,
-                        leech: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
-                    }
-                };
-                let handle = r.get::<_, i64>(0)?;
-                let review_due: Option<i64> = if r.get::<_, Option<bool>>(8)?.unwrap_or(false) {
-                    r.get(9)?
+            .query_row("SELECT id FROM deck WHERE key = ?1", [deck.as_str()], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map_err(&fail)?
+        else {
+            return Ok(Vec::new());
+        };
+        // Each step reads one index front to back (no look-up per card): the deck's states'
+        // phase and due time, its marks (few), then its cards in deck order.
+        let mut review_due: HashMap<i64, Option<i64>> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(DECK_STATES).map_err(&fail)?;
+            let mut rows = stmt.query([deck_id]).map_err(&fail)?;
+            while let Some(r) = rows.next().map_err(&fail)? {
+                let due = if r.get::<_, bool>(1).map_err(&fail)? {
+                    r.get(2).map_err(&fail)?
                 } else {
                     None
                 };
-                if let (Some((_, end)), Some(due)) = (day, review_due)
-                    && due >= end.as_millisecond()
-                    && !reviewed_in_day.contains(&handle)
-                {
-                    return Ok(None); // not due in the day, no sibling held back
-                }
-                Ok(Some((
-                    handle,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    marks,
-                )))
-            })
-            .map_err(self.fail())?;
+                review_due.insert(r.get(0).map_err(&fail)?, due);
+            }
+        }
+        let mut marks_of = self.deck_marks(deck_id)?;
+        let mut state_of = self
+            .conn
+            .prepare("SELECT state FROM card_state WHERE card_id = ?1")
+            .map_err(&fail)?;
+        let mut stmt = self.conn.prepare(DECK_CARDS).map_err(&fail)?;
+        let mut rows = stmt.query([deck_id]).map_err(&fail)?;
         let mut cards = Vec::new();
-        for row in rows {
-            let Some((handle, key, has_state, marks)) = row.map_err(self.fail())? else {
-                continue;
-            };
+        while let Some(r) = rows.next().map_err(&fail)? {
+            let handle: i64 = r.get(0).map_err(&fail)?;
+            let state_row = review_due.get(&handle);
+            if let (Some((_, end)), Some(Some(due))) = (day, state_row)
+                && *due >= end.as_millisecond()
+                && !reviewed_in_day.contains(&handle)
+            {
+                continue; // a review not due in the day, holding no sibling back
+            }
+            let key: String = r.get(1).map_err(&fail)?;
             // Only the states of the cards kept are read and decoded.
-            let state: Option<String> = if has_state {
+            let state: Option<String> = if state_row.is_some() {
                 state_of
                     .query_row([handle], |r| r.get(0))
                     .optional()
-                    .map_err(self.fail())?
+                    .map_err(&fail)?
             } else {
                 None
             };
+            let marks = marks_of.remove(&handle).unwrap_or_default();
             let state = match state {
                 Some(json) => {
                     serde_json::from_str(&json).map_err(|source| StoreError::BadState {
@@ -885,18 +906,20 @@ impl Store {
     }
 }
 
-/// A deck's (key `?1`) active cards in deck order, with what decides whether a day's
-/// session can use them (phase, due) and their marks, from indexes alone: the order from
-/// `card_in_deck_order`, the phase and due time from `card_state_phase` (migration 0007), so
-/// neither the cards' texts nor their states' JSON are read, and nothing is sorted.
-const CARDS_IN_DECK_ORDER: &str = "SELECT card.id, card.key, cs.card_id IS NOT NULL,
-        m.suspended_at, m.buried_until, m.flag, m.note, m.leech_review IS NOT NULL,
-        cs.phase = 'review' AND cs.due IS NOT NULL, cs.due
-     FROM card INDEXED BY card_in_deck_order
-     LEFT JOIN card_state AS cs INDEXED BY card_state_phase ON cs.card_id = card.id
-     LEFT JOIN card_mark AS m ON m.card_id = card.id
-     WHERE card.deck_id = (SELECT id FROM deck WHERE key = ?1) AND card.retired_at IS NULL
-     ORDER BY card.position";
+/// A deck's (`?1`, its row id) cached states: whether each is a review with a due time,
+/// and that time. The deck's range of `card_state_by_deck`, read in order.
+const DECK_STATES: &str = "SELECT card_id, phase = 'review' AND due IS NOT NULL, due
+     FROM card_state INDEXED BY card_state_by_deck WHERE deck_id = ?1";
+
+/// The marks on a deck's cards (marks are few: read first, each card looked up).
+const DECK_MARKS: &str = "SELECT m.card_id, m.suspended_at, m.buried_until, m.flag, m.note,
+        m.leech_review IS NOT NULL
+     FROM card_mark AS m CROSS JOIN card ON card.id = m.card_id WHERE card.deck_id = ?1";
+
+/// A deck's active cards in deck order: its range of `card_in_deck_order` (migration
+/// 0007), so neither the cards' texts are read nor anything sorted.
+const DECK_CARDS: &str = "SELECT id, key FROM card INDEXED BY card_in_deck_order
+     WHERE deck_id = ?1 AND retired_at IS NULL ORDER BY position";
 
 /// One row of the review log, as `record` and `import_reviews` both write it.
 struct LogEntry<'a> {
