@@ -85,7 +85,9 @@ BEGIN
     WHERE deck_id = (SELECT deck_id FROM card WHERE id = OLD.card_id AND retired_at IS NULL);
 END;
 
+-- Most answers leave the phase as it was (a review stays a review): nothing to count then.
 CREATE TRIGGER deck_tally_state_update AFTER UPDATE OF card_id, phase ON card_state
+WHEN OLD.phase IS NOT NEW.phase OR OLD.card_id IS NOT NEW.card_id
 BEGIN
     UPDATE deck_tally SET active_seen = active_seen - (OLD.phase <> 'new')
     WHERE deck_id = (SELECT deck_id FROM card WHERE id = OLD.card_id AND retired_at IS NULL);
@@ -93,9 +95,8 @@ BEGIN
     WHERE deck_id = (SELECT deck_id FROM card WHERE id = NEW.card_id AND retired_at IS NULL);
 END;
 
--- `study` reads a deck's cards in deck order with each one's phase and due time, to pick
--- the few a day's session can use before decoding any state: from these two indexes alone,
--- without reading card texts or state JSON (100k cards: no sort of every row through
--- temporary files, and no read of 30 MB of states).
+-- `study` reads a deck's cards in deck order (this index) and their phase and due time
+-- (`card_state_by_deck`), to pick the few a day's session can use before decoding any
+-- state, without reading card texts or state JSON (100k cards: no sort of every row
+-- through temporary files, and no read of 30 MB of states).
 CREATE INDEX card_in_deck_order ON card (deck_id, position, key, retired_at);
-CREATE INDEX card_state_phase ON card_state (card_id, phase, due);
