@@ -679,7 +679,7 @@ fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         due_tomorrow: store
             .due_count(tomorrow.end)?
             .saturating_sub(store.due_count(tomorrow.start)?),
-        streak: crate::stats::streak(&store, end, &config.tz)?.current,
+        streak: crate::stats::current_streak(&store, end, &config.tz)?,
         elapsed: end.duration_since(session.started()),
     };
     term::study_summary(&summary, &outlook);
@@ -770,7 +770,13 @@ fn plan(
         // By id in one map: `Deck::card` is a linear search, quadratic over 100k cards.
         let by_id: HashMap<&str, &deck::Card> =
             deck.cards.iter().map(|c| (c.id.as_str(), c)).collect();
-        for stored in store.cards(&deck.id)? {
+        // A cram session may ask any card; a normal one only those the day can use.
+        let stored = if args.cram {
+            store.cards(&deck.id)?
+        } else {
+            store.cards_for_day(&deck.id, day.start, day.end)?
+        };
+        for stored in stored {
             // Suspended and buried cards are never due (nor crammed).
             if stored.marks.holds_back(now) {
                 continue;

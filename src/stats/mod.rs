@@ -146,6 +146,34 @@ pub fn streak(
     Ok(calendar::Streak::of(&days, today))
 }
 
+/// The current study streak as of `now` (`Streak::current`: the run of days with a review
+/// that ends today, or yesterday while today has none yet), found by stepping back through
+/// the log a day at a time: a few index look-ups per day of the streak, where `streak`
+/// reads every review. The study summary needs only this number.
+pub fn current_streak(store: &Store, now: Timestamp, tz: &TimeZone) -> Result<u32, StoreError> {
+    let previous = |day: &Day| day.date.yesterday().map(|date| Day::of(date, tz)).ok();
+    let mut expected = Day::containing(now, tz);
+    let mut before = expected.end;
+    let mut current = 0;
+    while let Some(at) = store.last_review_before(before)? {
+        let reviewed = Day::containing(at, tz);
+        let yesterday = previous(&expected);
+        let in_run = reviewed.date == expected.date
+            // Today may have no review yet: the streak then ends yesterday.
+            || (current == 0 && yesterday.is_some_and(|y| y.date == reviewed.date));
+        if !in_run {
+            break;
+        }
+        current += 1;
+        before = reviewed.start;
+        match previous(&reviewed) {
+            Some(day) => expected = day,
+            None => break,
+        }
+    }
+    Ok(current)
+}
+
 /// One card's schedule, as Anki's card info shows it: its log, its state replayed from that
 /// log, its recall probability now and what each rating would do.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,5 +245,60 @@ impl CardReport {
                 "cram": r.cram,
             })).collect::<Vec<_>>(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{CardRef, ImportedReview};
+
+    fn review(at: Timestamp, cram: bool) -> ImportedReview {
+        ImportedReview {
+            card: CardRef::Number(1 + at.as_second() % 7),
+            reviewed_at: at,
+            rating: Rating::Good,
+            answer: String::new(),
+            verdict: "correct".into(),
+            response_ms: 0,
+            scheduler: "fsrs-6".into(),
+            cram,
+            uid: None,
+            device: None,
+        }
+    }
+
+    /// Stepping back a day at a time counts the same streak as counting every review's day,
+    /// whatever the gaps, the hour of the reviews around the 4 am rollover, cram reviews (not
+    /// study days) and the time of day "now" is.
+    #[test]
+    fn the_current_streak_stepped_back_equals_the_one_counted_from_every_review() {
+        let tz = TimeZone::get("Europe/London").unwrap();
+        let start: Timestamp = "2026-03-01T12:00:00Z".parse().unwrap();
+        let hour = SignedDuration::from_hours(1);
+        let mut store = Store::open_in_memory().unwrap();
+        let mut reviews = Vec::new();
+        // Days 0-9 studied, a gap, 12-20 studied (around the DST change of 29 March), a day
+        // with only cram, 22-40 studied at 3 am (the day before, by the rollover) and noon.
+        for day in (0..10).chain(12..21).chain(22..41) {
+            let noon = start + hour * (24 * day);
+            reviews.push(review(noon, false));
+            reviews.push(review(noon + hour * 15, false)); // 3 am the next date
+        }
+        reviews.push(review(start + hour * (24 * 21), true));
+        store.import_reviews(&reviews, start).unwrap();
+        let mut nonzero = 0;
+        for h in (0..24 * 44).step_by(5) {
+            let now = start + hour * h;
+            let stepped = current_streak(&store, now, &tz).unwrap();
+            let counted = streak(&store, now, &tz).unwrap().current;
+            assert_eq!(stepped, counted, "now {now}");
+            nonzero += usize::from(counted > 1);
+        }
+        assert!(nonzero > 50);
+        assert_eq!(
+            current_streak(&Store::open_in_memory().unwrap(), start, &tz).unwrap(),
+            0
+        );
     }
 }

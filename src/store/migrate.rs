@@ -18,6 +18,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_perf.sql"),
     include_str!("migrations/0006_mark_events.sql"),
     include_str!("migrations/0007_adapt.sql"),
+    include_str!("migrations/0008_due_by_deck.sql"),
 ];
 
 /// The schema version this build writes.

@@ -13,6 +13,7 @@
 pub mod anki;
 mod cache;
 mod confusion;
+mod due;
 mod exchange;
 mod marks;
 mod migrate;
@@ -22,6 +23,7 @@ mod report;
 mod sync;
 mod topic;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -453,44 +455,122 @@ impl Store {
 
     /// The active (not retired) cards of a deck with their scheduling state, in deck order.
     pub fn cards(&self, deck: &Id) -> Result<Vec<StoredCard>, StoreError> {
-        let mut stmt = self
+        self.cards_selected(deck, None)
+    }
+
+    /// The active cards of a deck that a study session of the day `[start, end)` can use, in
+    /// deck order: all but the review cards due after the day that were not reviewed in it.
+    /// Those can be neither asked nor hold a sibling back (`session::queue`), and they are
+    /// most of a large collection: leaving them out skips decoding their states (at 100k
+    /// cards, ~87k of them) and copying their cards into the session.
+    pub fn cards_for_day(
+        &self,
+        deck: &Id,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Result<Vec<StoredCard>, StoreError> {
+        self.cards_selected(deck, Some((start, end)))
+    }
+
+    /// The marks on a deck's cards, by card.
+    fn deck_marks(&self, deck_id: i64) -> Result<HashMap<i64, Marks>, StoreError> {
+        let fail = self.fail();
+        let mut marks_of: HashMap<i64, Marks> = HashMap::new();
+        let mut stmt = self.conn.prepare(DECK_MARKS).map_err(&fail)?;
+        let mut rows = stmt.query([deck_id]).map_err(&fail)?;
+        while let Some(r) = rows.next().map_err(&fail)? {
+            let marks = Marks {
+                suspended: r.get::<_, Option<i64>>(1).map_err(&fail)?.map(timestamp),
+                buried_until: r.get::<_, Option<i64>>(2).map_err(&fail)?.map(timestamp),
+                flag: r
+                    .get::<_, Option<String>>(3)
+                    .map_err(&fail)?
+                    .as_deref()
+                    .and_then(crate::mark::Flag::parse),
+                note: r.get(4).map_err(&fail)?,
+                leech: r.get::<_, Option<bool>>(5).map_err(&fail)?.unwrap_or(false),
+            };
+            marks_of.insert(r.get(0).map_err(&fail)?, marks);
+        }
+        Ok(marks_of)
+    }
+
+    fn cards_selected(
+        &self,
+        deck: &Id,
+        day: Option<(Timestamp, Timestamp)>,
+    ) -> Result<Vec<StoredCard>, StoreError> {
+        // Cards with a normal review since the day began (a range of the time index).
+        let mut reviewed_in_day = std::collections::HashSet::new();
+        if let Some((start, _)) = day {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT DISTINCT card_id FROM review INDEXED BY review_by_time
+                     WHERE reviewed_at >= ?1 AND mode = 'normal'",
+                )
+                .map_err(self.fail())?;
+            let rows = stmt
+                .query_map([start.as_millisecond()], |r| r.get::<_, i64>(0))
+                .map_err(self.fail())?;
+            for row in rows {
+                reviewed_in_day.insert(row.map_err(self.fail())?);
+            }
+        }
+        let fail = self.fail();
+        let Some(deck_id) = self
             .conn
-            .prepare(
-                "SELECT card.id, card.key, card_state.state,
-                        m.suspended_at, m.buried_until, m.flag, m.note, m.leech_review IS NOT NULL
-                 FROM card JOIN deck ON deck.id = card.deck_id
-                 LEFT JOIN card_state ON card_state.card_id = card.id
-                 LEFT JOIN card_mark AS m ON m.card_id = card.id
-                 WHERE deck.key = ?1 AND card.retired_at IS NULL
-                 ORDER BY card.position",
-            )
-            .map_err(self.fail())?;
-        let rows = stmt
-            .query_map(params![deck.as_str()], |r| {
-                let marks = {
-                    // The mark columns, as `marks_from_row` reads them from their own row.
-                    let suspended: Option<i64> = r.get(3)?;
-                    let buried: Option<i64> = r.get(4)?;
-                    let flag: Option<String> = r.get(5)?;
-                    Marks {
-                        suspended: suspended.map(timestamp),
-                        buried_until: buried.map(timestamp),
-                        flag: flag.as_deref().and_then(crate::mark::Flag::parse),
-                        note: r.get(6)?,
-                        leech: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
-                    }
-                };
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    marks,
-                ))
+            .query_row("SELECT id FROM deck WHERE key = ?1", [deck.as_str()], |r| {
+                r.get::<_, i64>(0)
             })
-            .map_err(self.fail())?;
+            .optional()
+            .map_err(&fail)?
+        else {
+            return Ok(Vec::new());
+        };
+        // Each step reads one index front to back (no look-up per card): the deck's states'
+        // phase and due time, its marks (few), then its cards in deck order.
+        let mut review_due: HashMap<i64, Option<i64>> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(DECK_STATES).map_err(&fail)?;
+            let mut rows = stmt.query([deck_id]).map_err(&fail)?;
+            while let Some(r) = rows.next().map_err(&fail)? {
+                let due = if r.get::<_, bool>(1).map_err(&fail)? {
+                    r.get(2).map_err(&fail)?
+                } else {
+                    None
+                };
+                review_due.insert(r.get(0).map_err(&fail)?, due);
+            }
+        }
+        let mut marks_of = self.deck_marks(deck_id)?;
+        let mut state_of = self
+            .conn
+            .prepare("SELECT state FROM card_state WHERE card_id = ?1")
+            .map_err(&fail)?;
+        let mut stmt = self.conn.prepare(DECK_CARDS).map_err(&fail)?;
+        let mut rows = stmt.query([deck_id]).map_err(&fail)?;
         let mut cards = Vec::new();
-        for row in rows {
-            let (handle, key, state, marks) = row.map_err(self.fail())?;
+        while let Some(r) = rows.next().map_err(&fail)? {
+            let handle: i64 = r.get(0).map_err(&fail)?;
+            let state_row = review_due.get(&handle);
+            if let (Some((_, end)), Some(Some(due))) = (day, state_row)
+                && *due >= end.as_millisecond()
+                && !reviewed_in_day.contains(&handle)
+            {
+                continue; // a review not due in the day, holding no sibling back
+            }
+            let key: String = r.get(1).map_err(&fail)?;
+            // Only the states of the cards kept are read and decoded.
+            let state: Option<String> = if state_row.is_some() {
+                state_of
+                    .query_row([handle], |r| r.get(0))
+                    .optional()
+                    .map_err(&fail)?
+            } else {
+                None
+            };
+            let marks = marks_of.remove(&handle).unwrap_or_default();
             let state = match state {
                 Some(json) => {
                     serde_json::from_str(&json).map_err(|source| StoreError::BadState {
@@ -542,7 +622,7 @@ impl Store {
         {
             let mut stmt = tx
                 .prepare(
-                    "SELECT review.card_id, card.key, review.rating, review.reviewed_at
+                    "SELECT review.card_id, card.key, review.rating, review.reviewed_at, card.deck_id
                      FROM review JOIN card ON card.id = review.card_id
                      JOIN deck ON deck.id = card.deck_id
                      WHERE deck.key = ?1 AND review.mode = 'normal'
@@ -552,18 +632,22 @@ impl Store {
             let mut rows = stmt.query([deck.as_str()]).map_err(fail)?;
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO card_state (card_id, phase, due, state) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO card_state (card_id, phase, due, state, deck_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(fail)?;
             let mut current: Option<(i64, CardState)> = None;
-            let mut flush = |entry: Option<(i64, CardState)>| -> Result<(), StoreError> {
-                if let Some((card, state)) = entry {
-                    insert
-                        .execute(state_params(card, &state))
-                        .map_err(|e| classify(&path, e))?;
-                }
-                Ok(())
-            };
+            let mut deck_id: Option<i64> = None;
+            let mut flush =
+                |entry: Option<(i64, CardState)>, deck_id: Option<i64>| -> Result<(), StoreError> {
+                    if let Some((card, state)) = entry {
+                        let (card, phase, due, json) = state_params(card, &state);
+                        insert
+                            .execute(params![card, phase, due, json, deck_id])
+                            .map_err(|e| classify(&path, e))?;
+                    }
+                    Ok(())
+                };
             while let Some(row) = rows.next().map_err(fail)? {
                 let card: i64 = row.get(0).map_err(fail)?;
                 let rating =
@@ -577,11 +661,12 @@ impl Store {
                         let key: String = row.get(1).map_err(fail)?;
                         let new = CardState::with_fuzz_seed(card_seed(deck.as_str(), &key));
                         let fresh = scheduler.review(&new, rating, at);
-                        flush(current.replace((card, fresh)))?;
+                        let deck = row.get(4).map_err(fail)?;
+                        flush(current.replace((card, fresh)), deck_id.replace(deck))?;
                     }
                 }
             }
-            flush(current)?;
+            flush(current, deck_id)?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -829,51 +914,6 @@ impl Store {
             .map_err(self.fail())
     }
 
-    /// Per deck: cards due now, due before `day_end`, new cards waiting, and the next due
-    /// time, in one grouped query (cheap enough for a shell prompt).
-    pub fn due_by_deck(
-        &self,
-        now: Timestamp,
-        day_end: Timestamp,
-    ) -> Result<Vec<DeckDue>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT deck.key, deck.name,
-                        coalesce(sum(cs.due <= ?1 AND m.card_id IS NULL), 0),
-                        coalesce(sum(cs.due < ?2 AND m.card_id IS NULL), 0),
-                        coalesce(sum((cs.card_id IS NULL OR cs.phase = 'new') AND m.card_id IS NULL), 0),
-                        min(CASE WHEN m.suspended_at IS NULL
-                                 THEN max(cs.due, coalesce(m.buried_until, 0)) END)
-                 FROM deck
-                 JOIN card ON card.deck_id = deck.id AND card.retired_at IS NULL
-                 LEFT JOIN card_state AS cs ON cs.card_id = card.id
-                 -- Only a mark that holds the card back now: suspended, or buried until later.
-                 -- Such a card is not due; a buried one is next due when it is unburied.
-                 LEFT JOIN card_mark AS m ON m.card_id = card.id
-                   AND (m.suspended_at IS NOT NULL OR m.buried_until > ?1)
-                 GROUP BY deck.id
-                 ORDER BY deck.key",
-            )
-            .map_err(self.fail())?;
-        let rows = stmt
-            .query_map(
-                params![now.as_millisecond(), day_end.as_millisecond()],
-                |r| {
-                    Ok(DeckDue {
-                        key: r.get(0)?,
-                        name: r.get(1)?,
-                        due_now: r.get(2)?,
-                        due_today: r.get(3)?,
-                        new: r.get(4)?,
-                        next_due: r.get::<_, Option<i64>>(5)?.map(timestamp),
-                    })
-                },
-            )
-            .map_err(self.fail())?;
-        rows.collect::<Result<_, _>>().map_err(self.fail())
-    }
-
     /// The earliest due time among active, already-seen cards.
     pub fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
         let ms: Option<i64> = self
@@ -890,6 +930,21 @@ impl Store {
         Ok(ms.map(timestamp))
     }
 }
+
+/// A deck's (`?1`, its row id) cached states: whether each is a review with a due time,
+/// and that time. The deck's range of `card_state_by_deck`, read in order.
+const DECK_STATES: &str = "SELECT card_id, phase = 'review' AND due IS NOT NULL, due
+     FROM card_state INDEXED BY card_state_by_deck WHERE deck_id = ?1";
+
+/// The marks on a deck's cards (marks are few: read first, each card looked up).
+const DECK_MARKS: &str = "SELECT m.card_id, m.suspended_at, m.buried_until, m.flag, m.note,
+        m.leech_review IS NOT NULL
+     FROM card_mark AS m CROSS JOIN card ON card.id = m.card_id WHERE card.deck_id = ?1";
+
+/// A deck's active cards in deck order: its range of `card_in_deck_order` (migration
+/// 0007), so neither the cards' texts are read nor anything sorted.
+const DECK_CARDS: &str = "SELECT id, key FROM card INDEXED BY card_in_deck_order
+     WHERE deck_id = ?1 AND retired_at IS NULL ORDER BY position";
 
 /// One row of the review log, as `record` and `import_reviews` both write it.
 struct LogEntry<'a> {

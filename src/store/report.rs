@@ -5,7 +5,7 @@
 //! Every query takes an optional deck key: `None` means every deck.
 
 use jiff::Timestamp;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{PhaseCounts, Store, StoreError, timestamp};
 use crate::deck::Kind;
@@ -176,6 +176,24 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// The time of the latest normal (not cram) review before `before`: one step back
+    /// through the log by the time index, so a study streak is counted a day at a time
+    /// without reading the log.
+    pub fn last_review_before(&self, before: Timestamp) -> Result<Option<Timestamp>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT reviewed_at FROM review INDEXED BY review_by_time
+                 WHERE reviewed_at < ?1 AND mode = 'normal'
+                 ORDER BY reviewed_at DESC LIMIT 1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([before.as_millisecond()], |r| r.get(0))
+                    .optional()
+            })
+            .map(|ms| ms.map(timestamp))
+            .map_err(self.fail())
     }
 
     /// Calls `each` with the time of every normal (not cram) review, in no particular

@@ -653,3 +653,89 @@ fn review_stream_reads_only_its_index() {
         "{plan:?}"
     );
 }
+
+/// A day's study cards are every card but the review cards due after the day and not
+/// reviewed in it: the ones the queue can neither ask nor let hold a sibling back.
+#[test]
+fn the_days_cards_leave_out_only_reviews_due_later_and_not_reviewed_that_day() {
+    let mut text = String::from("id: d\nname: D\ncards:\n");
+    for i in 0..40 {
+        text.push_str(&format!("  - {{id: c{i}, prompt: p{i}, answer: a{i}}}\n"));
+    }
+    let mut store = Store::open_in_memory().unwrap();
+    let id = Id::parse("d").unwrap();
+    let start = t("2026-01-01T09:00:00Z");
+    store.sync_deck(&deck(&text), start).unwrap();
+    // Cards 0-9 new; the others answered once at a time spread over 40 days, some Again
+    // (learning), then some again in the last days.
+    for (i, card) in store.cards(&id).unwrap().into_iter().enumerate().skip(10) {
+        let at = start + jiff::SignedDuration::from_hours(24 * (i as i64 - 10));
+        let rating = if i % 7 == 0 {
+            Rating::Again
+        } else {
+            Rating::Easy
+        };
+        let state = answer(&mut store, &card, rating, at);
+        if i % 3 == 0 {
+            let again = StoredCard {
+                state,
+                ..card.clone()
+            };
+            answer(
+                &mut store,
+                &again,
+                Rating::Good,
+                at + jiff::SignedDuration::from_hours(24 * 20),
+            );
+        }
+    }
+    let all = store.cards(&id).unwrap();
+    let mut kinds = std::collections::HashSet::new();
+    for day in 20..60 {
+        let day_start = start + jiff::SignedDuration::from_hours(24 * day);
+        let day_end = day_start + jiff::SignedDuration::from_hours(24);
+        let today = store.cards_for_day(&id, day_start, day_end).unwrap();
+        let expected: Vec<&StoredCard> = all
+            .iter()
+            .filter(|c| {
+                let later_review = c.state.phase == Phase::Review
+                    && c.state.due.is_some_and(|d| d >= day_end)
+                    && c.state.last_review.is_none_or(|l| l < day_start);
+                kinds.insert((c.state.phase, later_review));
+                !later_review
+            })
+            .collect();
+        assert_eq!(today.iter().collect::<Vec<_>>(), expected, "day {day}");
+        assert!(today.len() < all.len() || day > 50);
+    }
+    // New, learning and review cards, each kept and left out, were all seen.
+    assert!(kinds.len() >= 4, "{kinds:?}");
+}
+
+#[test]
+fn a_decks_cards_are_read_in_order_from_indexes_alone() {
+    let store = Store::open_in_memory().unwrap();
+    let plan_of = |sql: &str| -> Vec<String> {
+        store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([1], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    for (sql, index) in [
+        (DECK_CARDS, "card_in_deck_order (deck_id=?)"),
+        (DECK_STATES, "card_state_by_deck (deck_id=?)"),
+    ] {
+        let plan = plan_of(sql);
+        assert_eq!(plan.len(), 1, "{plan:?}");
+        assert!(
+            plan[0].contains(&format!("USING COVERING INDEX {index}")),
+            "{plan:?}"
+        );
+    }
+    let marks = plan_of(DECK_MARKS);
+    assert!(marks[0].starts_with("SCAN m"), "{marks:?}");
+}
