@@ -40,6 +40,11 @@ fn main() {
     let db = scratch.path().join("bench.db");
     std::fs::copy(synth::db_path(&source), &db).expect("a copy of the database");
     let mut store = Store::open(&db).expect("the copied database");
+    // As `study` does: no automatic checkpoint inside an answer's commit. Set
+    // COMMIT_AUTOCHECKPOINT=1 to time commits with SQLite's default instead.
+    if std::env::var_os("COMMIT_AUTOCHECKPOINT").is_none() {
+        store.hold_checkpoints().expect("checkpoints held");
+    }
     let reviews = store.review_count().expect("a count");
     let mut cards: Vec<StoredCard> = (0..100)
         .map_while(|d| Id::parse(&format!("synth-{d:02}")).ok())

@@ -739,3 +739,43 @@ fn a_decks_cards_are_read_in_order_from_indexes_alone() {
     let marks = plan_of(DECK_MARKS);
     assert!(marks[0].starts_with("SCAN m"), "{marks:?}");
 }
+
+/// Frames in the WAL that the automatic checkpoint has not reset, after `pages` pages of
+/// writes in separate commits.
+fn wal_frames_after_writes(store: &Store, pages: usize) -> i64 {
+    let blob = "x".repeat(3000);
+    for i in 0..pages {
+        store
+            .conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![format!("filler/{i}"), blob],
+            )
+            .unwrap();
+    }
+    // PASSIVE returns (busy, frames in the WAL, frames checkpointed).
+    store
+        .conn
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+        .unwrap()
+}
+
+#[test]
+fn held_checkpoints_stay_out_of_commits_until_the_session_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = file_store(&dir);
+    // SQLite's default: a commit over 1,000 pages of WAL checkpoints, so the WAL restarts.
+    assert!(wal_frames_after_writes(&store, 1500) < 1000);
+    let other = tempfile::tempdir().unwrap();
+    let (_, held) = file_store(&other);
+    held.hold_checkpoints().unwrap();
+    let frames = wal_frames_after_writes(&held, 1500);
+    assert!(frames >= 1500, "no commit checkpointed: {frames} frames");
+    // `checkpoint` folds it in and turns the automatic checkpoint back on.
+    held.checkpoint().unwrap();
+    let auto: i64 = held
+        .conn
+        .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto, 1000);
+}
