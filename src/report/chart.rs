@@ -173,13 +173,7 @@ pub fn reviews_per_day(area: &Area<'_>, r: &Report) -> DrawResult {
         }))?
         .label("right (correct or close)")
         .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], GREEN.filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(GREY)
-        .label_font(LABEL)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
 
@@ -352,13 +346,7 @@ pub fn retention(area: &Area<'_>, r: &Report) -> DrawResult {
             Some(Text::new(format!("{rate:.0}%"), (x, rate + 4.0), LABEL))
         }))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.8))
-        .border_style(GREY)
-        .label_font(LABEL)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 
@@ -416,13 +404,7 @@ pub fn calibration(area: &Area<'_>, r: &Report) -> DrawResult {
             .iter()
             .map(|&(x, y, n)| Text::new(format!("{n}"), (x + 1.5, y - 2.0), LABEL)),
     )?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(GREY)
-        .label_font(LABEL)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
 
@@ -515,4 +497,18 @@ pub fn hardest(area: &Area<'_>, r: &Report) -> DrawResult {
         y += 10;
     }
     Ok(())
+}
+
+/// The legend box every chart with series labels draws, in one corner.
+fn legend<'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.8))
+        .border_style(GREY)
+        .label_font(LABEL)
+        .draw()
 }
