@@ -133,16 +133,38 @@ enum Time {
 }
 
 /// The first date of the sentence that can time its headships: outside quotes and brackets
-/// (a lifespan "(1902-1937)"), certain, and not in a relative clause after the name (", who
-/// arrived there in 1921" times the arrival, not the headship).
+/// (a lifespan "(1902-1937)"), certain, and not in a relative clause after the name (",
+/// who wrote a book in 1931" times the book), unless that clause is the headship (", who
+/// led it from 1778 to 1820") or tells how the post began (", who arrived there in 1921",
+/// ", who was appointed in 1921": the start).
 fn sentence_time(s: &Sent<'_>) -> Time {
     let toks = &s.toks;
     let relative = (1..toks.len())
         .find(|&i| toks[i].is_any(&["who", "whom", "which", "whose"]) && toks[i - 1].text == ",")
         .unwrap_or(toks.len());
+    let verb = toks.get(relative + 1);
+    let starts = verb.is_some_and(|t| {
+        t.is_any(&["arrived", "became", "took"])
+            || (t.is("was")
+                && toks
+                    .get(relative + 2)
+                    .is_some_and(|t| t.is_any(&["appointed", "named", "elected", "sent"])))
+    });
+    // ", who led the society from 1778 to 1820": the clause is the headship itself.
+    let holds = verb.is_some_and(|t| {
+        t.is_any(&[
+            "led", "headed", "served", "presided", "held", "ran", "directed", "chaired",
+        ])
+    });
     let point = |p| When::one(Date::point(p));
     for d in &s.dates {
-        if s.quoted[d.first] || s.paren[d.first] || d.uncertain || d.first >= relative {
+        if s.quoted[d.first] || s.paren[d.first] || d.uncertain {
+            continue;
+        }
+        if d.first >= relative && !holds {
+            if starts && d.first < relative + 8 && d.lead.as_deref() == Some("in") {
+                return Time::Term(Some(point(d.when.first().start)), None);
+            }
             continue;
         }
         let date = d.when.first();
@@ -670,13 +692,26 @@ mod tests {
             "Ed Gran succeeded Ann Berg to head the Guild in 1937.",
             &["Ed Gran 1937- "],
         );
+        // A relative clause that tells how the post began gives its start.
+        case(
+            "In Wales, the head was Flo Hed, who arrived there in 1921 and stayed.",
+            &["Flo Hed 1921- "],
+        );
+        case(
+            "In Wales, the head was Gus Ivar, who was appointed in 1931.",
+            &["Gus Ivar 1931- "],
+        );
+        case(
+            "The longest-serving head was Hal Berg, who led the union from 1778 to 1820.",
+            &["Hal Berg 1778-1820 "],
+        );
     }
 
     #[test]
     fn dates_of_other_things_do_not_time_a_headship() {
         // A relative clause times the arrival, a bracket the person's life, a hedge nothing.
         case(
-            "In Wales, the head was Ann Berg, who arrived there in 1921 and stayed.",
+            "In Wales, the head was Ann Berg, who wrote a book in 1921 and stayed.",
             &["Ann Berg - "],
         );
         case(
