@@ -578,6 +578,7 @@ facts:
   - {kind: head, person: H, to: [1934, 1935], from: 1936, uncertain: true}
   - {kind: head, person: I, during: 1925, dureing: 1926}
   - {kind: head, person: J, during: 19250}
+  - {kind: location, subject: S, place: P, from: 1921}
 ";
         assert_eq!(
             problems(text),
@@ -589,6 +590,8 @@ facts:
                 "9:33: `to` 1934 or 1935 is before `from` 1936",
                 "10:43: unknown field `dureing` in fact; did you mean `during`?",
                 "11:37: `during`: `19250` is not a date: the year must have 4 digits",
+                // Only heads carry times.
+                "12:44: unknown field `from` in fact; expected one of: kind, id, uncertain, source, rule, subject, place",
             ]
         );
     }

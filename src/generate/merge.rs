@@ -50,9 +50,12 @@ pub struct MergeReport {
 }
 
 /// Questions whose answer is the entity that makes a fact what it is (a key field of
-/// `facts::Body::id`): who headed, who did it, where it was, whose other name. When their
-/// answer names another entity, the fact changed identity. (A year, an alias added or
-/// reordered, a reworded sentence are corrections: the cards keep their ids.)
+/// `facts::Body::id`): who headed, who did it, where it was, whose other name; and `choice`
+/// cards, unless their answer is a year, and the clozes of heads and locations (the person or
+/// place blanked). When such an answer names another entity, the fact
+/// changed identity (so a person's edit of one card does not hide the change from its
+/// siblings). A year, an alias added or reordered, a reworded sentence are corrections: the
+/// cards keep their ids.
 const IDENTITY_QUESTIONS: &[&str] = &[
     "recall-person",
     "recall-subject",
@@ -274,8 +277,14 @@ fn changed_facts(
             let key = &c.generated.as_ref()?.key;
             let what = key.split_once('.')?.1;
             let new = &fresh[*by_key.get(key)?];
-            (IDENTITY_QUESTIONS.contains(&what) && fold(&c.answer) != fold(&new.answer))
-                .then_some((c, new))
+            // A choice's answer is the same entity as its fact's identity question's (a
+            // year for a date: a correction, not a change); so is a head's or a location's
+            // cloze (the person or place blanked).
+            let tagged = |kind: &str| c.tags.iter().any(|t| t == kind);
+            let identity = IDENTITY_QUESTIONS.contains(&what)
+                || (what == "choice" && !c.answer.chars().all(|ch| ch.is_ascii_digit()))
+                || (what == "cloze" && (tagged("head") || tagged("location")));
+            (identity && fold(&c.answer) != fold(&new.answer)).then_some((c, new))
         })
         .collect();
     if pairs.is_empty() {

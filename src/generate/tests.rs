@@ -1046,6 +1046,58 @@ mod random {
             }
         }
 
+        /// A head edited to name another person, keeping its id (as a curator does), retires
+        /// the cards of that fact that ask for its person and starts new ones; every other
+        /// question keeps its id; merging again changes nothing.
+        #[test]
+        fn a_head_edited_to_another_person_retires_its_cards_only(
+            f in facts_file(),
+            pick in any::<prop::sample::Index>(),
+        ) {
+            let mut f = f;
+            for fact in &mut f.facts {
+                fact.id = Some(fact.body.id());
+            }
+            let heads: Vec<usize> = (0..f.facts.len())
+                .filter(|&i| matches!(f.facts[i].body, Body::Head(_)))
+                .collect();
+            prop_assume!(!heads.is_empty());
+            let i = heads[pick.index(heads.len())];
+            let fact_id = f.facts[i].id.clone().unwrap_or_default();
+            prop_assume!(f.facts.iter().filter(|x| x.id.as_deref() == Some(fact_id.as_str())).count() == 1);
+            let before = generate(&f, &Options::default());
+            let mut edited = f.clone();
+            if let Body::Head(h) = &mut edited.facts[i].body {
+                "Zed Quist".clone_into(&mut h.person);
+            }
+            let fresh = generate(&edited, &Options::default());
+            let ids = content_ids(&edited);
+            let (merged, report) = merge_with(&before, fresh.clone(), &ids, false);
+            let now: HashSet<&str> = merged.iter().map(|c| c.id.as_str()).collect();
+            let prefix = format!("{fact_id}.");
+            let mine: Vec<&Card> = before.iter().filter(|c| c.id.as_str().starts_with(&prefix)).collect();
+            // (A head whose questions another fact's card asks, the same prompt, has only
+            // statements and years left: nothing in the deck names its person to compare.)
+            let asks_person = mine
+                .iter()
+                .any(|c| matches!(c.kind, Kind::Recall | Kind::Choice | Kind::Cloze));
+            if asks_person {
+                prop_assert_eq!(report.retired.len(), mine.len(), "{:?}", report);
+                for c in &mine {
+                    prop_assert!(!now.contains(c.id.as_str()), "{} kept its id", c.id.as_str());
+                }
+            }
+            let fresh_keys: HashSet<String> = super::keys(&fresh).into_iter().collect();
+            for c in before.iter().filter(|c| !c.id.as_str().starts_with(&prefix)) {
+                if fresh_keys.contains(c.id.as_str()) {
+                    prop_assert!(now.contains(c.id.as_str()), "{} lost", c.id.as_str());
+                }
+            }
+            let (again, r2) = merge_with(&merged, fresh, &ids, false);
+            prop_assert_eq!(&again, &merged);
+            prop_assert!(r2.retired.is_empty());
+        }
+
         #[test]
         fn the_seed_never_changes_which_cards_exist(f in facts_file(), a in 0_u64..1000, b in 0_u64..1000) {
             let ids = |seed| super::keys(&generate(&f, &Options { seed }));
