@@ -37,16 +37,18 @@ fn end_year(d: &Date) -> u16 {
     d.end.map_or(d.start.year, |e| e.year)
 }
 
-/// The years a head surely held the role: its whole term when both ends are known, else
-/// the hull of the years the facts name (the start, the end, a `during` year); a `during`
-/// span says only "some time within", so it adds nothing sure.
+/// The years a head surely held the role: the hull of the years the facts name (the start,
+/// the end, a `during` year: the whole term when both ends are known); a span (a `during`
+/// "in the mid-1920s", an end "between 1933 and 1935") says only "some time within", so it
+/// adds nothing sure.
 fn sure(h: &Head) -> Option<(u16, u16)> {
     let mut years: Vec<u16> = Vec::new();
-    if let Some(f) = single(h.from.as_ref()) {
+    // A start or end known only within a span names no year surely held.
+    if let Some(f) = single(h.from.as_ref()).filter(|d| d.end.is_none()) {
         years.push(f.start.year);
     }
-    if let Some(t) = single(h.to.as_ref()) {
-        years.push(end_year(&t));
+    if let Some(t) = single(h.to.as_ref()).filter(|d| d.end.is_none()) {
+        years.push(t.start.year);
     }
     if let Some(d) = single(h.during.as_ref()).filter(|d| !phrase::is_span(d)) {
         years.push(d.start.year);
@@ -171,7 +173,9 @@ pub fn during_phrase(d: &Date) -> String {
 /// `during` date, then each year it surely held the role (at most 40).
 fn candidates(h: &Head) -> Vec<Scope> {
     let mut out = Vec::new();
-    let (from, to) = (single(h.from.as_ref()), single(h.to.as_ref()));
+    // A start or end given as a span ("it ended between 1933 and 1935") is no point to name.
+    let point = |w: Option<&When>| single(w).filter(|d| d.end.is_none());
+    let (from, to) = (point(h.from.as_ref()), point(h.to.as_ref()));
     if let (Some(f), Some(t)) = (from, to)
         && f.start.year != end_year(&t)
     {
@@ -278,8 +282,10 @@ mod tests {
         case(&ed, &[&bo], Some(" in 1925"), &[]);
         // Someone else surely held it in 1925: accepted.
         case(&ed, &[&ann], Some(" in 1925"), &["A"]);
-        // No dates: no time scope.
+        // No dates: no time scope; nor an end known only within a span.
         case(&open, &[&ann], None, &[]);
+        let vague = head("V", None, Some("1933/1935"), None);
+        case(&vague, &[&open], None, &[]);
         // Alone: only a full term is named.
         case(&ann, &[], Some(" from 1921 to 1926"), &[]);
         case(&ed, &[], None, &[]);

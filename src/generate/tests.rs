@@ -827,9 +827,9 @@ mod random {
     }
 
     /// A head's time, as fields: none, a start, an end, a term, a `during` year or span,
-    /// or a term with a year inside it. Years collide so heads of a group overlap.
+    /// an end known within a span, or a term with a year inside it. Years collide so heads of a group overlap.
     fn term() -> impl Strategy<Value = String> {
-        (0_u8..8, 1920_u16..1932, 0_u16..6, 0_u8..4).prop_map(|(shape, y, n, k)| {
+        (0_u8..9, 1920_u16..1932, 0_u16..6, 0_u8..4).prop_map(|(shape, y, n, k)| {
             let spans = [(0, 3), (3, 6), (6, 9), (0, 9)];
             let (a, b) = spans[usize::from(k)];
             let decade = y - y % 10;
@@ -840,6 +840,7 @@ mod random {
                 4 => format!("  from: {y}\n  to: {}\n", y + n),
                 5 => format!("  during: {y}\n"),
                 6 => format!("  during: {}/{}\n", decade + a, decade + b),
+                7 => format!("  to: {y}/{}\n", y + n),
                 _ => format!(
                     "  from: {y}\n  to: {}\n  during: {}\n",
                     y + n,
