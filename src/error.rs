@@ -111,6 +111,12 @@ pub enum Error {
 
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
+
+    #[error(
+        "{}: the deck file changed while the session was starting (a card it had is gone); start the session again",
+        path.display()
+    )]
+    DeckChanged { path: PathBuf },
 }
 
 impl Error {

@@ -471,6 +471,27 @@ impl Session {
         }
     }
 
+    /// The cards the session can show, as indices into the plan's cards, in queue order:
+    /// the only cards whose texts it reads. The queue rules read only a card's id, kind,
+    /// tags and `generated` key, so a front end may build the plan with stand-ins carrying
+    /// just those and give the queued cards their texts with `fill_card` before the first
+    /// prompt (what `study` does with decks from the store's cache).
+    pub fn queued(&self) -> Vec<usize> {
+        self.queue.iter().copied().collect()
+    }
+
+    /// The plan's card `index` itself, in place of a stand-in with the same id (see
+    /// `queued`). Returns whether it was taken: a card with another id is refused.
+    pub fn fill_card(&mut self, index: usize, card: Card) -> bool {
+        match self.cards.get_mut(index) {
+            Some(sc) if sc.card.id == card.id => {
+                sc.card = card;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The question to show now, moving on to the next card if the last one is done;
     /// `None` when the session is over (queue empty, or the time box ran out).
     pub fn prompt(&mut self) -> Option<Prompt<'_>> {

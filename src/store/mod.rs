@@ -33,6 +33,7 @@ use crate::deck::{Deck, Id};
 use crate::mark::Marks;
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
+pub use cache::{CachedDeck, CardHeads, FileStamp};
 pub use confusion::{Confused, ConfusedPair, FormattedReview, ReviewExtra};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use marks::{FoundCard, Undone};
@@ -154,6 +155,8 @@ pub struct StoredCard {
     /// Opaque handle for `record`.
     pub handle: i64,
     pub key: String,
+    /// Its place in its deck file when the deck was last synchronised (0-based).
+    pub position: i64,
     pub state: CardState,
     /// Suspension, burying, flag, leech tag.
     pub marks: Marks,
@@ -584,6 +587,7 @@ impl Store {
                 continue; // a review not due in the day, holding no sibling back
             }
             let key: String = r.get(1).map_err(&fail)?;
+            let position: i64 = r.get(2).map_err(&fail)?;
             // Only the states of the cards kept are read and decoded.
             let state: Option<String> = if state_row.is_some() {
                 state_of
@@ -606,6 +610,7 @@ impl Store {
             cards.push(StoredCard {
                 handle,
                 key,
+                position,
                 state,
                 marks,
             });
@@ -966,7 +971,7 @@ const DECK_MARKS: &str = "SELECT m.card_id, m.suspended_at, m.buried_until, m.fl
 
 /// A deck's active cards in deck order: its range of `card_in_deck_order` (migration
 /// 0007), so neither the cards' texts are read nor anything sorted.
-const DECK_CARDS: &str = "SELECT id, key FROM card INDEXED BY card_in_deck_order
+const DECK_CARDS: &str = "SELECT id, key, position FROM card INDEXED BY card_in_deck_order
      WHERE deck_id = ?1 AND retired_at IS NULL ORDER BY position";
 
 /// One row of the review log, as `record` and `import_reviews` both write it.
