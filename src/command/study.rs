@@ -419,7 +419,7 @@ fn plan(
     day: &Day,
     seed: u64,
 ) -> Result<(Plan, Vec<Option<(usize, usize)>>), Error> {
-    let mut plans = Vec::new();
+    let mut plans = Vec::with_capacity(decks.len());
     let mut cards = Vec::new();
     let mut stand_ins = Vec::new();
     for (
@@ -461,6 +461,8 @@ fn plan(
         } else {
             store.cards_for_day(&deck.id, day.start, day.end)?
         };
+        cards.reserve(stored.len());
+        stand_ins.reserve(stored.len());
         for stored in stored {
             // Suspended and buried cards are never due (nor crammed).
             if stored.marks.holds_back(now) {

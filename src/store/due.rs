@@ -55,12 +55,18 @@ const DAY_UNSETTLED: &str = "SELECT s.card_id, c.key, c.position, s.state, s.pha
      CROSS JOIN card AS c ON c.id = s.card_id AND c.retired_at IS NULL
      WHERE s.deck_id = ?1 AND s.phase <> 'review'";
 
-/// Deck `?1`'s reviews due before `?2` (and any without a due time): a range of
-/// `card_state_by_deck`.
+/// Deck `?1`'s reviews due before `?2`: a range of `card_state_in_due_order`, which has
+/// their states.
 const DAY_REVIEWS: &str = "SELECT s.card_id, c.key, c.position, s.state
-     FROM card_state AS s INDEXED BY card_state_by_deck
+     FROM card_state AS s INDEXED BY card_state_in_due_order
      CROSS JOIN card AS c ON c.id = s.card_id AND c.retired_at IS NULL
-     WHERE s.deck_id = ?1 AND (s.due < ?2 OR s.due IS NULL) AND s.phase = 'review'";
+     WHERE s.deck_id = ?1 AND s.due < ?2 AND s.phase = 'review'";
+
+/// Deck `?1`'s reviews without a due time (none are written so; kept as the queue would).
+const DAY_REVIEWS_UNDATED: &str = "SELECT s.card_id, c.key, c.position, s.state
+     FROM card_state AS s INDEXED BY card_state_in_due_order
+     CROSS JOIN card AS c ON c.id = s.card_id AND c.retired_at IS NULL
+     WHERE s.deck_id = ?1 AND s.due IS NULL AND s.phase = 'review'";
 
 /// Deck `?1`'s reviews due at `?2` or later that had a normal review since `?3` (they hold
 /// their siblings back): a range of the log's time index.
@@ -73,6 +79,15 @@ const DAY_REVIEWED: &str = "SELECT s.card_id, c.key, c.position, s.state
 
 /// Deck `?1`'s cards never seen, in deck order: its range of `card_unseen`.
 const DAY_UNSEEN: &str = "SELECT card_id, key, position FROM card_unseen WHERE deck_id = ?1";
+
+/// Active cards with a state due before `?1`, not suspended (`Store::due_count`).
+pub(super) const DUE_COUNT: &str =
+    "SELECT count(*) FROM card_state AS cs INDEXED BY card_state_by_due
+     WHERE cs.due < ?1
+       AND NOT EXISTS (SELECT 1 FROM card INDEXED BY card_retired
+                       WHERE card.id = cs.card_id AND card.retired_at IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                       WHERE m.card_id = cs.card_id AND m.suspended_at IS NOT NULL)";
 
 /// One card of a day's selection, its state not yet decoded.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -177,6 +192,7 @@ impl Store {
             }
         }
         read(DAY_REVIEWS, &[&deck_id, &end], &mut cards)?;
+        read(DAY_REVIEWS_UNDATED, &[&deck_id], &mut cards)?;
         read(DAY_REVIEWED, &[&deck_id, &end, &start], &mut cards)?;
         {
             let mut stmt = self.conn.prepare_cached(DAY_UNSEEN).map_err(&fail)?;
@@ -653,6 +669,35 @@ mod tests {
         assert_eq!(tally, [(1, 2, 1), (2, 2, 1)]);
     }
 
+    #[test]
+    fn the_due_count_equals_a_join_with_every_due_card() {
+        let store = Store::open_in_memory().unwrap();
+        mixed(&store);
+        let mut counted_some = false;
+        for before in [BASE - 4 * DAY, BASE, BASE + DAY, BASE + 10 * DAY] {
+            let fast = store.due_count(timestamp(before)).unwrap();
+            let slow: u32 = store
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM card_state JOIN card ON card.id = card_state.card_id
+                     WHERE card.retired_at IS NULL AND card_state.due < ?1
+                       AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                                       WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
+                    [before],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(fast, slow, "before {before}");
+            counted_some |= fast > 0;
+        }
+        assert!(counted_some);
+        let plan = plan_of(&store, DUE_COUNT);
+        assert!(
+            plan[0].contains("COVERING INDEX card_state_by_due (due<?)"),
+            "{plan:?}"
+        );
+    }
+
     /// Migration 0009 lists the unseen cards of a database at schema 8.
     #[test]
     fn the_migration_lists_the_unseen_cards() {
@@ -706,7 +751,14 @@ mod tests {
             );
         };
         case(DAY_UNSETTLED, "card_state_unsettled (deck_id=?)");
-        case(DAY_REVIEWS, "card_state_by_deck (deck_id=?");
+        case(
+            DAY_REVIEWS,
+            "COVERING INDEX card_state_in_due_order (deck_id=? AND due<?)",
+        );
+        case(
+            DAY_REVIEWS_UNDATED,
+            "COVERING INDEX card_state_in_due_order (deck_id=? AND due=? AND phase=?)",
+        );
         case(DAY_REVIEWED, "review_by_time (reviewed_at>?)");
         case(DAY_UNSEEN, "PRIMARY KEY (deck_id=?)");
         for trigger in ["card_unseen_state_insert", "card_unseen_state_update"] {

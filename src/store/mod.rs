@@ -800,17 +800,15 @@ impl Store {
         Ok(counts)
     }
 
-    /// Active, already-seen cards due before `before`.
+    /// Active, already-seen cards due before `before`: a range of the due index, with a
+    /// look-up in the small indexes of retired and marked cards for each (the study
+    /// summary's "due tomorrow"; a join with every due card's row read 6,000 scattered
+    /// pages at 100k cards).
     pub fn due_count(&self, before: Timestamp) -> Result<u32, StoreError> {
         self.conn
-            .query_row(
-                "SELECT count(*) FROM card_state JOIN card ON card.id = card_state.card_id
-                 WHERE card.retired_at IS NULL AND card_state.due < ?1
-                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
-                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
-                params![before.as_millisecond()],
-                |r| r.get(0),
-            )
+            .query_row(due::DUE_COUNT, params![before.as_millisecond()], |r| {
+                r.get(0)
+            })
             .map_err(self.fail())
     }
 
