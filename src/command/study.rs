@@ -76,8 +76,7 @@ pub(super) fn study(args: &StudyArgs, config: &Config) -> Result<(), Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let (grader, cached, go) = grader(decks, config.db.clone());
     let mut session = Session::new(plan, schedulers, grader);
-    fill_queued(&mut session, &stand_ins, &cached, &store)?;
-    drop(cached);
+    fill_queued(&mut session, stand_ins, cached, &store, &config.db)?;
     let _ = go.send(());
     // Answers commit without an automatic checkpoint in their path; the WAL is folded in
     // after the session (docs/BENCHMARKS.md, "Answer commit latency").
@@ -356,54 +355,96 @@ fn known_cards(
     }
 }
 
-/// Gives each queued stand-in (`stand_ins[i]`: its deck and position in a cached deck) its
-/// card from the cache; the rest of the plan's cards are never shown. `decks[d]`: deck `d`
-/// without its cards and its cards' heads, if it came from the cache. A card the cache no
-/// longer has (another process re-cached an edited file meanwhile) is read from its file.
+/// Queued stand-ins given their cards before the first prompt; the rest get theirs as they
+/// come up (`Session::texts_from`): one look-up each as it is shown, not ~2,000 before the
+/// first prompt at 100k cards.
+const FILLED_AHEAD: usize = 8;
+
+/// Gives the first queued stand-ins their cards from the cache, and the session a way to
+/// get the others' as they come up, through a connection of its own (`db`); if that cannot
+/// be opened, every queued stand-in is given its card now. `stand_ins[i]`: the deck and
+/// position of the plan's card `i` if it is a stand-in; `decks[d]`: deck `d` without its
+/// cards and its cards' heads, if it came from the cache.
 fn fill_queued(
     session: &mut Session,
-    stand_ins: &[Option<(usize, usize)>],
-    decks: &[Option<(Deck, CardHeads)>],
+    stand_ins: Vec<Option<(usize, usize)>>,
+    decks: Vec<Option<(Deck, CardHeads)>>,
     store: &Store,
+    db: &std::path::Path,
 ) -> Result<(), Error> {
-    let mut wanted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); decks.len()];
-    for index in session.queued() {
-        if let Some(&Some((deck, position))) = stand_ins.get(index) {
-            wanted[deck].push((index, position));
+    let mut texts = CardTexts {
+        done: vec![false; stand_ins.len()],
+        parsed: vec![None; decks.len()],
+        stand_ins,
+        decks,
+    };
+    let later = Store::open(db).ok();
+    let queued = session.queued();
+    let now = if later.is_some() {
+        queued.len().min(FILLED_AHEAD)
+    } else {
+        queued.len()
+    };
+    for &index in &queued[..now] {
+        if let Some(card) = texts.card(store, index)? {
+            session.fill_card(index, card);
         }
     }
-    for (wanted, cached) in wanted.into_iter().zip(decks) {
-        let Some((deck, heads)) = cached else {
-            continue;
-        };
-        if wanted.is_empty() {
-            continue;
-        }
-        let positions: Vec<usize> = wanted.iter().map(|&(_, p)| p).collect();
-        let cards = store.cached_cards(&deck.content_hash, &positions)?;
-        let mut parsed: Option<Deck> = None;
-        for ((index, position), card) in wanted.into_iter().zip(cards) {
-            if let Some(card) = card
-                && session.fill_card(index, card)
-            {
-                continue;
-            }
-            if parsed.is_none() {
-                parsed = Some(deck::load(&deck.path)?);
-            }
-            let id = heads.stand_in(position).map(|c| c.id);
-            let from_file = parsed
-                .as_ref()
-                .zip(id)
-                .and_then(|(d, id)| d.card(id.as_str()).cloned());
-            if !from_file.is_some_and(|card| session.fill_card(index, card)) {
-                return Err(Error::DeckChanged {
-                    path: deck.path.clone(),
-                });
-            }
-        }
+    if let Some(later) = later {
+        // An error here (the cache entry replaced by another process, the deck file gone
+        // since) can only skip the card: the session cannot show a stand-in.
+        session.texts_from(Box::new(move |index| {
+            texts.card(&later, index).map_err(|_| session::Gone)
+        }));
     }
     Ok(())
+}
+
+/// The cards of a session's stand-ins, from the store's cache, or from the deck file if the
+/// cache no longer has them (another process re-cached an edited file meanwhile).
+struct CardTexts {
+    stand_ins: Vec<Option<(usize, usize)>>,
+    decks: Vec<Option<(Deck, CardHeads)>>,
+    /// Stand-ins already given their card.
+    done: Vec<bool>,
+    /// Deck files parsed for a card the cache did not have.
+    parsed: Vec<Option<Deck>>,
+}
+
+impl CardTexts {
+    /// The card for the plan's card `index`, if it is a stand-in not yet given one.
+    fn card(&mut self, store: &Store, index: usize) -> Result<Option<deck::Card>, Error> {
+        let Some(Some((deck, position))) = self.stand_ins.get(index).copied() else {
+            return Ok(None);
+        };
+        let (Some(Some((outline, heads))), false) = (self.decks.get(deck), self.done[index]) else {
+            return Ok(None);
+        };
+        let Some(id) = heads.stand_in(position).map(|c| c.id) else {
+            return Ok(None);
+        };
+        let cached = store
+            .cached_cards(&outline.content_hash, &[position])?
+            .pop()
+            .flatten()
+            .filter(|card| card.id == id);
+        let card = if let Some(card) = cached {
+            card
+        } else {
+            if self.parsed[deck].is_none() {
+                self.parsed[deck] = Some(deck::load(&outline.path)?);
+            }
+            self.parsed[deck]
+                .as_ref()
+                .and_then(|d| d.card(id.as_str()))
+                .cloned()
+                .ok_or_else(|| Error::DeckChanged {
+                    path: outline.path.clone(),
+                })?
+        };
+        self.done[index] = true;
+        Ok(Some(card))
+    }
 }
 
 /// The session's plan: each deck's limits and what it did today, the cards that may be

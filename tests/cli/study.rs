@@ -369,6 +369,7 @@ fn due_says_what_is_due_per_deck() {
 fn a_deck_from_the_cache_gives_the_session_its_file_gives() {
     const DAY3: &str = "2026-01-12T09:00:00+01:00";
     let answers = "1921\n\nTrilisser\n\nPiatnitsky\n\nb\n\nx\n\n1925\n\nMoskvin\n\na\n\n".repeat(4);
+    let mut most_prompts = 0;
     for args in [
         &["--new", "30"][..],
         &["--tag", "date"][..],
@@ -404,8 +405,10 @@ fn a_deck_from_the_cache_gives_the_session_its_file_gives() {
         let (from_cache, cache_err) = run(&cached, None);
         assert_eq!(from_cache, from_file, "study {args:?}");
         assert_eq!(cache_err, file_err);
-        assert!(from_cache.matches("answer>").count() >= 8, "{from_cache}");
+        most_prompts = most_prompts.max(from_cache.matches("answer>").count());
     }
+    // Well past the few cards given their texts before the first prompt.
+    assert!(most_prompts >= 30, "{most_prompts}");
 }
 
 /// A deck file edited right after a session, keeping its size, is read again: its stamp is
