@@ -378,8 +378,13 @@ fn fill_queued(
         stand_ins,
         decks,
     };
-    let later = Store::open(db).ok();
     let queued = session.queued();
+    // A second connection only if some queued card is a stand-in (a deck from the cache).
+    let later = queued
+        .iter()
+        .any(|&i| matches!(texts.stand_ins.get(i), Some(Some(_))))
+        .then(|| Store::open(db).ok())
+        .flatten();
     let now = if later.is_some() {
         queued.len().min(FILLED_AHEAD)
     } else {
