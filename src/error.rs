@@ -116,6 +116,12 @@ pub enum Error {
     /// as `FILE:LINE: what` for a name read from a file, `what` for an argument.
     #[error("{} of {total} could not be used; no card was changed", count(problems.len(), "card name"))]
     CardNames { problems: Vec<String>, total: usize },
+
+    #[error(
+        "{}: the deck file changed while the session was starting (a card it had is gone); start the session again",
+        path.display()
+    )]
+    DeckChanged { path: PathBuf },
 }
 
 impl Error {

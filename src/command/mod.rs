@@ -618,36 +618,6 @@ fn open(config: &Config) -> Result<Store, Error> {
     Ok(store)
 }
 
-/// The decks this database knows, loaded from where their files were last seen. A deck
-/// whose file is gone or now invalid is skipped with a warning, not a failure.
-fn known_decks(store: &Store) -> Result<Vec<Deck>, Error> {
-    let mut decks = Vec::new();
-    for known in store.known_decks()? {
-        if known.path.as_os_str().is_empty() {
-            // Known from reviews only (another device's, or an import): no file here yet.
-            term::note(&format!(
-                "deck `{}` ({}) has reviews but no deck file on this machine yet; study its file once by name to add it",
-                known.key, known.name
-            ));
-            continue;
-        }
-        match load_known(store, &known.path) {
-            Ok(deck) if deck.id.as_str() == known.key => decks.push(deck),
-            Ok(deck) => term::warn(&format!(
-                "skipping deck `{}`: {} now holds deck `{}`",
-                known.key,
-                known.path.display(),
-                deck.id
-            )),
-            Err(err) => {
-                term::warn(&format!("skipping deck `{}` ({})", known.key, known.name));
-                term::file_error(&err);
-            }
-        }
-    }
-    Ok(decks)
-}
-
 /// A deck file the database has seen: its bytes are read and hashed, and if the store has
 /// the deck parsed under that hash it is used as it is (a 10k-card file parses in ~100 ms,
 /// loads from the cache in ~10 ms); otherwise it is parsed and cached. A changed file has a

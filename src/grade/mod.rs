@@ -182,12 +182,11 @@ impl GradeOptions {
 /// then a few microseconds per answer, even over 10k names.
 #[derive(Debug)]
 pub struct Grader {
-    index: Names,
+    /// The known-name index and the cards the names came from (none for `Grader::new`):
+    /// `card_answering` finds the fact that a confused entity is the answer of.
+    known: Names,
     aliases: AliasBook,
     options: GradeOptions,
-    /// The cards the names came from (empty for `Grader::new`): `card_answering` finds the
-    /// fact that a confused entity is the answer of.
-    cards: std::sync::Arc<Vec<Card>>,
 }
 
 /// The names a deck knows: every answer, accepted answer and choice.
@@ -200,24 +199,41 @@ fn entity_names(cards: &[Card]) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// The known-name index, either built or being built on another thread
-/// (`Grader::in_background`): a session over 100k cards can show its first prompt while
-/// the ~100k names are indexed, and the first answer waits only if the index is not ready.
+/// The known names indexed, with the cards they came from.
+#[derive(Debug, Default)]
+struct Known {
+    index: EntityIndex,
+    cards: Vec<Card>,
+}
+
+impl Known {
+    fn of(cards: Vec<Card>) -> Self {
+        Self {
+            index: EntityIndex::new(entity_names(&cards)),
+            cards,
+        }
+    }
+}
+
+/// The known names, either ready or being read and indexed on another thread
+/// (`Grader::in_background`, `Grader::loading`): a session over 100k cards can show its
+/// first prompt while the ~100k names are indexed, and the first answer waits only if the
+/// index is not ready.
 #[derive(Debug)]
 struct Names {
-    ready: std::sync::OnceLock<EntityIndex>,
-    building: std::sync::Mutex<Option<std::thread::JoinHandle<EntityIndex>>>,
+    ready: std::sync::OnceLock<Known>,
+    building: std::sync::Mutex<Option<std::thread::JoinHandle<Known>>>,
 }
 
 impl Names {
-    fn built(index: EntityIndex) -> Self {
+    fn built(known: Known) -> Self {
         Self {
-            ready: std::sync::OnceLock::from(index),
+            ready: std::sync::OnceLock::from(known),
             building: std::sync::Mutex::new(None),
         }
     }
 
-    fn get(&self) -> &EntityIndex {
+    fn get(&self) -> &Known {
         self.ready.get_or_init(|| {
             let handle = self
                 .building
@@ -230,6 +246,9 @@ impl Names {
         })
     }
 }
+
+/// A way to produce the cards whose names a grader knows, run once.
+type CardSource = Box<dyn FnOnce() -> Vec<Card> + Send>;
 
 impl Grader {
     /// `entities`: every person, place or organisation name known in the deck or facts
@@ -244,10 +263,12 @@ impl Grader {
         let alias_names: Vec<String> = aliases.names().map(str::to_owned).collect();
         let index = EntityIndex::new(entities.into_iter().chain(alias_names));
         Self {
-            index: Names::built(index),
+            known: Names::built(Known {
+                index,
+                cards: Vec::new(),
+            }),
             aliases,
             options,
-            cards: std::sync::Arc::default(),
         }
     }
 
@@ -256,8 +277,9 @@ impl Grader {
     /// several different people for one question.
     pub fn from_cards(cards: &[Card], options: GradeOptions) -> Self {
         Self {
-            cards: std::sync::Arc::new(cards.to_vec()),
-            ..Self::new(entity_names(cards), Vec::new(), options)
+            known: Names::built(Known::of(cards.to_vec())),
+            aliases: AliasBook::new(Vec::new()),
+            options,
         }
     }
 
@@ -265,30 +287,42 @@ impl Grader {
     /// `grade` waits for the index if it is not finished. Indexes here, as `from_cards` does,
     /// if no thread can be started.
     pub fn in_background(cards: Vec<Card>, options: GradeOptions) -> Self {
-        let index = Names {
-            ready: std::sync::OnceLock::new(),
-            building: std::sync::Mutex::new(None),
+        Self::loading(move || cards, options)
+    }
+
+    /// `in_background`, with the cards themselves produced on that thread by `load` (read
+    /// from the store's cache of a large collection, say), so that neither reading them nor
+    /// indexing their names delays the first prompt. `load` runs here if no thread can be
+    /// started.
+    pub fn loading(
+        load: impl FnOnce() -> Vec<Card> + Send + 'static,
+        options: GradeOptions,
+    ) -> Self {
+        let load: CardSource = Box::new(load);
+        // Shared so that the work can be taken back if the thread does not start.
+        let work = std::sync::Arc::new(std::sync::Mutex::new(Some(load)));
+        let theirs = std::sync::Arc::clone(&work);
+        let run = move |work: &std::sync::Mutex<Option<CardSource>>| {
+            let load = work
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            load.map(|load| Known::of(load())).unwrap_or_default()
         };
-        let cards = std::sync::Arc::new(cards);
-        let shared = std::sync::Arc::clone(&cards);
-        let work = move || EntityIndex::new(entity_names(&shared));
-        match std::thread::Builder::new()
+        let known = match std::thread::Builder::new()
             .name("grade-index".into())
-            .spawn(work)
+            .spawn(move || run(&theirs))
         {
-            Ok(handle) => {
-                *index
-                    .building
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
-            }
-            Err(_) => return Self::from_cards(&cards, options),
-        }
+            Ok(handle) => Names {
+                ready: std::sync::OnceLock::new(),
+                building: std::sync::Mutex::new(Some(handle)),
+            },
+            Err(_) => Names::built(run(&work)),
+        };
         Self {
-            index,
+            known,
             aliases: AliasBook::new(Vec::new()),
             options,
-            cards,
         }
     }
 
@@ -314,7 +348,9 @@ impl Grader {
                     || has_aliases
                         && self.aliases.principal(&names::Name::parse(text)).norm == wanted)
         };
-        self.cards
+        self.known
+            .get()
+            .cards
             .iter()
             .filter(|c| {
                 c.sibling() != sibling && !matches!(c.kind, Kind::TrueFalse | Kind::Ordering)
@@ -325,7 +361,7 @@ impl Grader {
 
     /// How many distinct known names were indexed (aliases included).
     pub fn known_names(&self) -> usize {
-        self.index.get().len()
+        self.known.get().index.len()
     }
 
     /// Grades `typed` for `card`. `choices_shown` is the list in the order shown to the
@@ -357,7 +393,7 @@ impl Grader {
                 // (not a year or a number).
                 let known = grade.confused_with.as_deref().and_then(|chosen| {
                     let name = names::Name::parse(chosen);
-                    let known = self.index.get().exact(&name.skel, |_| true)?;
+                    let known = self.known.get().index.exact(&name.skel, |_| true)?;
                     Some(self.aliases.principal(known).display.clone())
                 });
                 Grade {
@@ -417,7 +453,7 @@ impl Grader {
             return best;
         }
         recall::grade_text(
-            self.index.get(),
+            &self.known.get().index,
             &self.aliases,
             answer,
             accept,

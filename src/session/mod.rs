@@ -407,7 +407,18 @@ pub struct Session {
     time_box: Option<SignedDuration>,
     cram: bool,
     history: Vec<Answered>,
+    /// Texts of the stand-ins the plan holds, given as each is about to be shown.
+    texts: Option<Texts>,
 }
+
+/// Gives the card a plan holds as a stand-in (see `Session::queued`) when the card is about
+/// to be shown, by its index in the plan: `Ok(Some(card))` to show that card, `Ok(None)` to
+/// show the plan's card as it is, `Err(Gone)` to skip it (its text can no longer be found).
+pub type Texts = Box<dyn FnMut(usize) -> Result<Option<Card>, Gone>>;
+
+/// A stand-in's card cannot be found any more (`Texts`): it is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gone;
 
 impl Session {
     /// Builds the queue by the rules of `docs/scheduling.md`: learning cards due now (oldest
@@ -468,6 +479,34 @@ impl Session {
             time_box: options.time_box,
             cram: options.cram,
             history: Vec::new(),
+            texts: None,
+        }
+    }
+
+    /// The cards the session can show, as indices into the plan's cards, in queue order:
+    /// the only cards whose texts it reads. The queue rules read only a card's id, kind,
+    /// tags and `generated` key, so a front end may build the plan with stand-ins carrying
+    /// just those and give the queued cards their texts with `fill_card` before the first
+    /// prompt (what `study` does with decks from the store's cache).
+    pub fn queued(&self) -> Vec<usize> {
+        self.queue.iter().copied().collect()
+    }
+
+    /// Where the texts of the queued stand-ins not filled with `fill_card` come from: each is
+    /// asked for just before its card is first shown.
+    pub fn texts_from(&mut self, texts: Texts) {
+        self.texts = Some(texts);
+    }
+
+    /// The plan's card `index` itself, in place of a stand-in with the same id (see
+    /// `queued`). Returns whether it was taken: a card with another id is refused.
+    pub fn fill_card(&mut self, index: usize, card: Card) -> bool {
+        match self.cards.get_mut(index) {
+            Some(sc) if sc.card.id == card.id => {
+                sc.card = card;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -478,7 +517,17 @@ impl Session {
             if self.summary.stopped.is_some() {
                 return None;
             }
-            let index = self.queue.pop_front()?;
+            let index = loop {
+                let index = self.queue.pop_front()?;
+                match self.texts.as_mut().map_or(Ok(None), |texts| texts(index)) {
+                    Ok(Some(card)) => {
+                        self.fill_card(index, card);
+                        break index;
+                    }
+                    Ok(None) => break index,
+                    Err(Gone) => {}
+                }
+            };
             let choices = self.shuffled_choices(index);
             self.stage = Stage::Asking { index, choices };
         }

@@ -1119,3 +1119,53 @@ fn the_review_records_the_format_shown() {
         format::Format::Recognition
     );
 }
+
+/// A plan of stand-ins (ids only, as `study` builds from the cache): each queued card gets
+/// its text just before it is shown, once; one whose text is gone is skipped.
+#[test]
+fn stand_ins_get_their_cards_as_they_are_shown_and_gone_ones_are_skipped() {
+    let real = |id: &str| card(id, Kind::Recall, &format!("answer {id}"), &[]);
+    let stand_in = |id: &str| Card {
+        prompt: String::new(),
+        answer: String::new(),
+        ..real(id)
+    };
+    let mut s = session(
+        vec![deck(10, 10)],
+        ["a", "b", "c", "d"]
+            .into_iter()
+            .map(|id| (stand_in(id), CardState::default()))
+            .collect(),
+    );
+    let queued = s.queued();
+    assert_eq!(queued, [0, 1, 2, 3]);
+    assert!(s.fill_card(0, real("a")));
+    assert!(!s.fill_card(1, real("a")), "another card's id is refused");
+    let asked = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let log = std::rc::Rc::clone(&asked);
+    let ids = ["a", "b", "c", "d"];
+    s.texts_from(Box::new(move |i| {
+        log.borrow_mut().push(i);
+        match i {
+            0 => Ok(None),
+            2 => Err(Gone),
+            _ => Ok(Some(real(ids[i]))),
+        }
+    }));
+    let mut shown = Vec::new();
+    while let Some(p) = s.prompt() {
+        shown.push((p.card.id.to_string(), p.card.answer.clone()));
+        let at = t("2026-01-10T09:00:00Z");
+        s.answer("x", 0, at).unwrap();
+        s.rate(Rating::Easy, at).unwrap();
+    }
+    assert_eq!(
+        shown,
+        [
+            ("a".to_owned(), "answer a".to_owned()),
+            ("b".to_owned(), "answer b".to_owned()),
+            ("d".to_owned(), "answer d".to_owned()),
+        ]
+    );
+    assert_eq!(*asked.borrow(), [0, 1, 2, 3]);
+}

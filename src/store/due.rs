@@ -48,7 +48,169 @@ const FIRST_DUE: &str = "SELECT cs.due FROM card_state AS cs INDEXED BY card_sta
                        AND (m.suspended_at IS NOT NULL OR m.buried_until > ?1))
      ORDER BY cs.due LIMIT 1";
 
+/// Deck `?1`'s unsettled states (learning, relearning, and 'new' ones): few, each a card
+/// the day can use; the card's key and place come with them.
+const DAY_UNSETTLED: &str = "SELECT s.card_id, c.key, c.position, s.state, s.phase = 'new'
+     FROM card_state AS s INDEXED BY card_state_unsettled
+     CROSS JOIN card AS c ON c.id = s.card_id AND c.retired_at IS NULL
+     WHERE s.deck_id = ?1 AND s.phase <> 'review'";
+
+/// Deck `?1`'s reviews due before `?2`: a range of `card_state_in_due_order`, which has
+/// their states.
+const DAY_REVIEWS: &str = "SELECT s.card_id, c.key, c.position, s.state
+     FROM card_state AS s INDEXED BY card_state_in_due_order
+     CROSS JOIN card AS c ON c.id = s.card_id AND c.retired_at IS NULL
+     WHERE s.deck_id = ?1 AND s.due < ?2 AND s.phase = 'review'";
+
+/// Deck `?1`'s reviews without a due time (none are written so; kept as the queue would).
+const DAY_REVIEWS_UNDATED: &str = "SELECT s.card_id, c.key, c.position, s.state
+     FROM card_state AS s INDEXED BY card_state_in_due_order
+     CROSS JOIN card AS c ON c.id = s.card_id AND c.retired_at IS NULL
+     WHERE s.deck_id = ?1 AND s.due IS NULL AND s.phase = 'review'";
+
+/// Deck `?1`'s reviews due at `?2` or later that had a normal review since `?3` (they hold
+/// their siblings back): a range of the log's time index.
+const DAY_REVIEWED: &str = "SELECT s.card_id, c.key, c.position, s.state
+     FROM (SELECT DISTINCT card_id FROM review INDEXED BY review_by_time
+           WHERE reviewed_at >= ?3 AND mode = 'normal') AS r
+     CROSS JOIN card_state AS s ON s.card_id = r.card_id
+     CROSS JOIN card AS c ON c.id = s.card_id AND c.retired_at IS NULL
+     WHERE s.deck_id = ?1 AND s.phase = 'review' AND s.due >= ?2";
+
+/// Deck `?1`'s cards never seen, in deck order: its range of `card_unseen`.
+const DAY_UNSEEN: &str = "SELECT card_id, key, position FROM card_unseen WHERE deck_id = ?1";
+
+/// Active cards with a state due before `?1`, not suspended (`Store::due_count`).
+pub(super) const DUE_COUNT: &str =
+    "SELECT count(*) FROM card_state AS cs INDEXED BY card_state_by_due
+     WHERE cs.due < ?1
+       AND NOT EXISTS (SELECT 1 FROM card INDEXED BY card_retired
+                       WHERE card.id = cs.card_id AND card.retired_at IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                       WHERE m.card_id = cs.card_id AND m.suspended_at IS NOT NULL)";
+
+/// One card of a day's selection, its state not yet decoded.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct DayCard {
+    position: i64,
+    key: String,
+    handle: i64,
+    state: Option<String>,
+}
+
 impl Store {
+    /// The cards of a deck a day's session can use, in deck order: every active card but
+    /// the reviews due at `end` or later without a normal review since `start` (the queue
+    /// rules can neither ask those nor let them hold a sibling back; at 100k cards they are
+    /// nearly 90 % of them). Read from index ranges (migration 0009), not from every card:
+    /// the deck's unseen cards, its unsettled states, its reviews due in the day and the
+    /// cards reviewed since `start`; only the states of the cards kept are decoded.
+    pub fn cards_for_day(
+        &self,
+        deck: &crate::deck::Id,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Result<Vec<super::StoredCard>, StoreError> {
+        let fail = self.fail();
+        let Some(deck_id) = self
+            .conn
+            .query_row("SELECT id FROM deck WHERE key = ?1", [deck.as_str()], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map_err(&fail)?
+        else {
+            return Ok(Vec::new());
+        };
+        let mut marks_of = self.deck_marks(deck_id)?;
+        let mut cards = Vec::new();
+        for card in self.day_selection(deck_id, start, end)? {
+            let state = match card.state {
+                Some(json) => {
+                    serde_json::from_str(&json).map_err(|source| StoreError::BadState {
+                        path: self.path.clone(),
+                        source,
+                    })?
+                }
+                None => crate::schedule::CardState::with_fuzz_seed(super::card_seed(
+                    deck.as_str(),
+                    &card.key,
+                )),
+            };
+            cards.push(super::StoredCard {
+                marks: marks_of.remove(&card.handle).unwrap_or_default(),
+                handle: card.handle,
+                key: card.key,
+                position: card.position,
+                state,
+            });
+        }
+        Ok(cards)
+    }
+
+    /// `cards_for_day`'s cards, in deck order (position, then key, as the deck order index
+    /// has them), with their states' JSON.
+    fn day_selection(
+        &self,
+        deck_id: i64,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Result<Vec<DayCard>, StoreError> {
+        let fail = self.fail();
+        let read = |sql: &str, args: &[&dyn rusqlite::ToSql], out: &mut Vec<DayCard>| {
+            let mut stmt = self.conn.prepare_cached(sql).map_err(&fail)?;
+            let mut rows = stmt.query(args).map_err(&fail)?;
+            while let Some(r) = rows.next().map_err(&fail)? {
+                out.push(DayCard {
+                    handle: r.get(0).map_err(&fail)?,
+                    key: r.get(1).map_err(&fail)?,
+                    position: r.get(2).map_err(&fail)?,
+                    state: r.get(3).map_err(&fail)?,
+                });
+            }
+            Ok::<_, StoreError>(())
+        };
+        let (start, end) = (start.as_millisecond(), end.as_millisecond());
+        let mut cards = Vec::new();
+        // States in the 'new' phase belong to unseen cards: kept for them, by card.
+        let mut new_states: HashMap<i64, String> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(DAY_UNSETTLED).map_err(&fail)?;
+            let mut rows = stmt.query([deck_id]).map_err(&fail)?;
+            while let Some(r) = rows.next().map_err(&fail)? {
+                let card = DayCard {
+                    handle: r.get(0).map_err(&fail)?,
+                    key: r.get(1).map_err(&fail)?,
+                    position: r.get(2).map_err(&fail)?,
+                    state: r.get(3).map_err(&fail)?,
+                };
+                if r.get::<_, bool>(4).map_err(&fail)? {
+                    new_states.insert(card.handle, card.state.unwrap_or_default());
+                } else {
+                    cards.push(card);
+                }
+            }
+        }
+        read(DAY_REVIEWS, &[&deck_id, &end], &mut cards)?;
+        read(DAY_REVIEWS_UNDATED, &[&deck_id], &mut cards)?;
+        read(DAY_REVIEWED, &[&deck_id, &end, &start], &mut cards)?;
+        {
+            let mut stmt = self.conn.prepare_cached(DAY_UNSEEN).map_err(&fail)?;
+            let mut rows = stmt.query([deck_id]).map_err(&fail)?;
+            while let Some(r) = rows.next().map_err(&fail)? {
+                let handle: i64 = r.get(0).map_err(&fail)?;
+                cards.push(DayCard {
+                    handle,
+                    key: r.get(1).map_err(&fail)?,
+                    position: r.get(2).map_err(&fail)?,
+                    state: new_states.remove(&handle),
+                });
+            }
+        }
+        cards.sort_unstable();
+        Ok(cards)
+    }
+
     /// Per deck that has active cards: cards due now, due before `day_end`, new cards
     /// waiting, and the next due time. Suspended cards and cards buried past `now` are not
     /// due and not waiting; a buried card is next due when it is unburied.
@@ -323,14 +485,112 @@ mod tests {
         assert!(!kept.is_empty());
     }
 
+    fn unseen_is_a_recount(store: &Store) {
+        let rows = |sql: &str| -> Vec<(i64, i64, i64, String)> {
+            store
+                .conn
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let kept = rows("SELECT deck_id, position, card_id, key FROM card_unseen ORDER BY 1, 2, 3");
+        let counted = rows(
+            "SELECT deck_id, position, id, key FROM card WHERE retired_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM card_state WHERE card_id = card.id AND phase <> 'new')
+             ORDER BY 1, 2, 3",
+        );
+        assert_eq!(kept, counted);
+        assert!(!kept.is_empty());
+    }
+
+    /// The cards `cards_for_day` keeps, by a scan of every card: all active ones but the
+    /// reviews due at `end` or later without a normal review since `start`.
+    fn day_by_scan(store: &Store, deck: i64, start: i64, end: i64) -> Vec<DayCard> {
+        store
+            .conn
+            .prepare(
+                "SELECT card.position, card.key, card.id, cs.state FROM card
+                 LEFT JOIN card_state AS cs ON cs.card_id = card.id
+                 WHERE card.deck_id = ?1 AND card.retired_at IS NULL
+                   AND NOT coalesce(cs.phase = 'review' AND cs.due >= ?2
+                       AND card.id NOT IN (SELECT card_id FROM review
+                                           WHERE reviewed_at >= ?3 AND mode = 'normal'), 0)
+                 ORDER BY card.position, card.key",
+            )
+            .unwrap()
+            .query_map(params![deck, end, start], |r| {
+                Ok(DayCard {
+                    position: r.get(0)?,
+                    key: r.get(1)?,
+                    handle: r.get(2)?,
+                    state: r.get(3)?,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[track_caller]
+    fn day_is_a_scan(store: &Store, what: &str) {
+        let (mut kept_some, mut left_out_some) = (false, false);
+        for deck in 1..=4 {
+            let active: i64 = store
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM card WHERE deck_id = ?1 AND retired_at IS NULL",
+                    [deck],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            for start in [BASE - 2 * DAY, BASE, BASE + DAY / 2, BASE + 3 * DAY] {
+                for end in [start + DAY / 3, start + DAY] {
+                    let fast = store
+                        .day_selection(deck, timestamp(start), timestamp(end))
+                        .unwrap();
+                    let slow = day_by_scan(store, deck, start, end);
+                    assert_eq!(fast, slow, "{what}: deck {deck}, day {start}..{end}");
+                    kept_some |= !fast.is_empty();
+                    left_out_some |= (fast.len() as i64) < active;
+                }
+            }
+        }
+        assert!(kept_some && left_out_some);
+    }
+
+    /// Reviews in the log around `BASE`, normal and cram, for `cards_for_day`'s "reviewed
+    /// since the day began".
+    fn reviews(store: &Store) {
+        for card in (1..=120_i64).filter(|c| c % 5 == 1) {
+            let mode = if card % 3 == 0 { "cram" } else { "normal" };
+            store
+                .conn
+                .execute(
+                    "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict,
+                                         response_ms, scheduler, mode)
+                     VALUES (?1, ?2, 3, 'a', 'correct', 1, 'fsrs-6', ?3)",
+                    params![card, BASE + (card % 4 - 1) * DAY / 2, mode],
+                )
+                .unwrap();
+        }
+    }
+
     /// Every way the cards and states change keeps the tally equal to a recount, and the
     /// counts of `due` equal to a scan after each.
     #[test]
     fn the_tally_stays_a_recount_through_every_change() {
         let store = Store::open_in_memory().unwrap();
         mixed(&store);
+        reviews(&store);
         tally_is_a_recount(&store);
+        unseen_is_a_recount(&store);
+        day_is_a_scan(&store, "at first");
         let changes = [
+            // An edited file moves cards (`sync_deck` sets every position).
+            "UPDATE card SET position = 200 - position WHERE id % 4 = 1",
             // Retire seen and new cards, bring some back.
             "UPDATE card SET retired_at = 9 WHERE id % 5 = 0",
             "UPDATE card SET retired_at = NULL WHERE id % 10 = 0",
@@ -357,6 +617,8 @@ mod tests {
         for change in changes {
             store.conn.execute(change, []).unwrap();
             tally_is_a_recount(&store);
+            unseen_is_a_recount(&store);
+            day_is_a_scan(&store, change);
             for now in [BASE - DAY, BASE, BASE + 2 * DAY] {
                 let fast = store
                     .due_by_deck(timestamp(now), timestamp(now + DAY))
@@ -369,7 +631,13 @@ mod tests {
     /// The migration fills the new column and the tally from what a database already has.
     #[test]
     fn the_migration_fills_the_deck_column_and_the_tally() {
-        let (last, before) = super::super::migrate::MIGRATIONS.split_last().unwrap();
+        // Migration 0008, on a database at the schema before it.
+        let at = super::super::migrate::MIGRATIONS
+            .iter()
+            .position(|m| m.contains("CREATE TABLE deck_tally"))
+            .unwrap();
+        let (before, rest) = super::super::migrate::MIGRATIONS.split_at(at);
+        let last = rest[0];
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         for sql in before {
             conn.execute_batch(sql).unwrap();
@@ -403,6 +671,122 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(tally, [(1, 2, 1), (2, 2, 1)]);
+    }
+
+    #[test]
+    fn the_due_count_equals_a_join_with_every_due_card() {
+        let store = Store::open_in_memory().unwrap();
+        mixed(&store);
+        let mut counted_some = false;
+        for before in [BASE - 4 * DAY, BASE, BASE + DAY, BASE + 10 * DAY] {
+            let fast = store.due_count(timestamp(before)).unwrap();
+            let slow: u32 = store
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM card_state JOIN card ON card.id = card_state.card_id
+                     WHERE card.retired_at IS NULL AND card_state.due < ?1
+                       AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                                       WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
+                    [before],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(fast, slow, "before {before}");
+            counted_some |= fast > 0;
+        }
+        assert!(counted_some);
+        let plan = plan_of(&store, DUE_COUNT);
+        assert!(
+            plan[0].contains("COVERING INDEX card_state_by_due (due<?)"),
+            "{plan:?}"
+        );
+    }
+
+    /// Migration 0009 lists the unseen cards of a database at the schema before it.
+    #[test]
+    fn the_migration_lists_the_unseen_cards() {
+        // Found by what it creates: the lead may renumber it when branches merge.
+        let at = super::super::migrate::MIGRATIONS
+            .iter()
+            .position(|m| m.contains("CREATE TABLE card_unseen"))
+            .unwrap();
+        let (before, rest) = super::super::migrate::MIGRATIONS.split_at(at);
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for sql in before {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO deck (id, key, name, path, content_hash, added_at, synced_at)
+             VALUES (1, 'a', 'a', '', '', 0, 0), (2, 'b', 'b', '', '', 0, 0);
+             INSERT INTO card (id, deck_id, key, kind, prompt, answer, position, added_at, retired_at)
+             VALUES (1, 1, 'x', 'k', 'p', 'a', 1, 0, NULL), (2, 1, 'y', 'k', 'p', 'a', 2, 0, NULL),
+                    (3, 2, 'z', 'k', 'p', 'a', 1, 0, NULL), (4, 2, 'w', 'k', 'p', 'a', 2, 0, 7),
+                    (5, 2, 'v', 'k', 'p', 'a', 3, 0, NULL);
+             INSERT INTO card_state (card_id, phase, due, state)
+             VALUES (1, 'review', 10, '{}'), (3, 'learning', 20, '{}'), (5, 'new', NULL, '{}');",
+        )
+        .unwrap();
+        conn.execute_batch(rest[0]).unwrap();
+        let unseen: Vec<(i64, i64, i64, String)> = conn
+            .prepare("SELECT deck_id, position, card_id, key FROM card_unseen ORDER BY 1, 2")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            unseen,
+            [(1, 2, 2, "y".to_owned()), (2, 3, 5, "v".to_owned())]
+        );
+    }
+
+    #[test]
+    fn the_day_queries_read_index_ranges() {
+        let store = Store::open_in_memory().unwrap();
+        let case = |sql: &str, index: &str| {
+            let plan = plan_of(&store, sql);
+            assert!(plan.iter().any(|s| s.contains(index)), "{plan:?}");
+            // The day's reviews (a range of the time index) are the only rows scanned, and
+            // made distinct; nothing is sorted.
+            assert!(
+                !plan.iter().any(|s| s.starts_with("SCAN") && s != "SCAN r"),
+                "{plan:?}"
+            );
+            assert!(
+                !plan
+                    .iter()
+                    .any(|s| s.contains("TEMP B-TREE") && !s.contains("DISTINCT")),
+                "{plan:?}"
+            );
+        };
+        case(DAY_UNSETTLED, "card_state_unsettled (deck_id=?)");
+        case(
+            DAY_REVIEWS,
+            "COVERING INDEX card_state_in_due_order (deck_id=? AND due<?)",
+        );
+        case(
+            DAY_REVIEWS_UNDATED,
+            "COVERING INDEX card_state_in_due_order (deck_id=? AND due=? AND phase=?)",
+        );
+        case(DAY_REVIEWED, "review_by_time (reviewed_at>?)");
+        case(DAY_UNSEEN, "PRIMARY KEY (deck_id=?)");
+        for trigger in ["card_unseen_state_insert", "card_unseen_state_update"] {
+            let body: String = store
+                .conn
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE name = ?1",
+                    [trigger],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert!(body.contains("(deck_id, position, card_id) IN"), "{body}");
+        }
+        let delete = plan_of(
+            &store,
+            "DELETE FROM card_unseen WHERE (deck_id, position, card_id) IN
+                (SELECT deck_id, position, id FROM card WHERE id = ?1)",
+        );
+        assert!(!delete.iter().any(|s| s.starts_with("SCAN")), "{delete:?}");
     }
 
     #[test]

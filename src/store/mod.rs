@@ -34,6 +34,7 @@ use crate::deck::{Deck, Id};
 use crate::mark::Marks;
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
+pub use cache::{CachedDeck, CardHeads, FileStamp};
 pub use confusion::{Confused, ConfusedPair, FormattedReview, ReviewExtra};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use log::{Confusion, LoggedReview};
@@ -156,6 +157,8 @@ pub struct StoredCard {
     /// Opaque handle for `record`.
     pub handle: i64,
     pub key: String,
+    /// Its place in its deck file when the deck was last synchronised (0-based).
+    pub position: i64,
     pub state: CardState,
     /// Suspension, burying, flag, leech tag.
     pub marks: Marks,
@@ -467,21 +470,7 @@ impl Store {
 
     /// The active (not retired) cards of a deck with their scheduling state, in deck order.
     pub fn cards(&self, deck: &Id) -> Result<Vec<StoredCard>, StoreError> {
-        self.cards_selected(deck, None)
-    }
-
-    /// The active cards of a deck that a study session of the day `[start, end)` can use, in
-    /// deck order: all but the review cards due after the day that were not reviewed in it.
-    /// Those can be neither asked nor hold a sibling back (`session::queue`), and they are
-    /// most of a large collection: leaving them out skips decoding their states (at 100k
-    /// cards, ~87k of them) and copying their cards into the session.
-    pub fn cards_for_day(
-        &self,
-        deck: &Id,
-        start: Timestamp,
-        end: Timestamp,
-    ) -> Result<Vec<StoredCard>, StoreError> {
-        self.cards_selected(deck, Some((start, end)))
+        self.cards_selected(deck)
     }
 
     /// The marks on a deck's cards, by card.
@@ -507,28 +496,7 @@ impl Store {
         Ok(marks_of)
     }
 
-    fn cards_selected(
-        &self,
-        deck: &Id,
-        day: Option<(Timestamp, Timestamp)>,
-    ) -> Result<Vec<StoredCard>, StoreError> {
-        // Cards with a normal review since the day began (a range of the time index).
-        let mut reviewed_in_day = std::collections::HashSet::new();
-        if let Some((start, _)) = day {
-            let mut stmt = self
-                .conn
-                .prepare(
-                    "SELECT DISTINCT card_id FROM review INDEXED BY review_by_time
-                     WHERE reviewed_at >= ?1 AND mode = 'normal'",
-                )
-                .map_err(self.fail())?;
-            let rows = stmt
-                .query_map([start.as_millisecond()], |r| r.get::<_, i64>(0))
-                .map_err(self.fail())?;
-            for row in rows {
-                reviewed_in_day.insert(row.map_err(self.fail())?);
-            }
-        }
+    fn cards_selected(&self, deck: &Id) -> Result<Vec<StoredCard>, StoreError> {
         let fail = self.fail();
         let Some(deck_id) = self
             .conn
@@ -540,19 +508,14 @@ impl Store {
         else {
             return Ok(Vec::new());
         };
-        // Each step reads one index front to back (no look-up per card): the deck's states'
-        // phase and due time, its marks (few), then its cards in deck order.
-        let mut review_due: HashMap<i64, Option<i64>> = HashMap::new();
+        // Each step reads one index front to back (no look-up per card): which cards have a
+        // state, the deck's marks (few), then its cards in deck order.
+        let mut has_state = std::collections::HashSet::new();
         {
             let mut stmt = self.conn.prepare(DECK_STATES).map_err(&fail)?;
             let mut rows = stmt.query([deck_id]).map_err(&fail)?;
             while let Some(r) = rows.next().map_err(&fail)? {
-                let due = if r.get::<_, bool>(1).map_err(&fail)? {
-                    r.get(2).map_err(&fail)?
-                } else {
-                    None
-                };
-                review_due.insert(r.get(0).map_err(&fail)?, due);
+                has_state.insert(r.get::<_, i64>(0).map_err(&fail)?);
             }
         }
         let mut marks_of = self.deck_marks(deck_id)?;
@@ -565,16 +528,10 @@ impl Store {
         let mut cards = Vec::new();
         while let Some(r) = rows.next().map_err(&fail)? {
             let handle: i64 = r.get(0).map_err(&fail)?;
-            let state_row = review_due.get(&handle);
-            if let (Some((_, end)), Some(Some(due))) = (day, state_row)
-                && *due >= end.as_millisecond()
-                && !reviewed_in_day.contains(&handle)
-            {
-                continue; // a review not due in the day, holding no sibling back
-            }
             let key: String = r.get(1).map_err(&fail)?;
+            let position: i64 = r.get(2).map_err(&fail)?;
             // Only the states of the cards kept are read and decoded.
-            let state: Option<String> = if state_row.is_some() {
+            let state: Option<String> = if has_state.contains(&handle) {
                 state_of
                     .query_row([handle], |r| r.get(0))
                     .optional()
@@ -595,6 +552,7 @@ impl Store {
             cards.push(StoredCard {
                 handle,
                 key,
+                position,
                 state,
                 marks,
             });
@@ -817,17 +775,15 @@ impl Store {
         Ok(counts)
     }
 
-    /// Active, already-seen cards due before `before`.
+    /// Active, already-seen cards due before `before`: a range of the due index, with a
+    /// look-up in the small indexes of retired and marked cards for each (the study
+    /// summary's "due tomorrow"; a join with every due card's row read 6,000 scattered
+    /// pages at 100k cards).
     pub fn due_count(&self, before: Timestamp) -> Result<u32, StoreError> {
         self.conn
-            .query_row(
-                "SELECT count(*) FROM card_state JOIN card ON card.id = card_state.card_id
-                 WHERE card.retired_at IS NULL AND card_state.due < ?1
-                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
-                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
-                params![before.as_millisecond()],
-                |r| r.get(0),
-            )
+            .query_row(due::DUE_COUNT, params![before.as_millisecond()], |r| {
+                r.get(0)
+            })
             .map_err(self.fail())
     }
 
@@ -921,9 +877,9 @@ impl Store {
     }
 }
 
-/// A deck's (`?1`, its row id) cached states: whether each is a review with a due time,
-/// and that time. The deck's range of `card_state_by_deck`, read in order.
-const DECK_STATES: &str = "SELECT card_id, phase = 'review' AND due IS NOT NULL, due
+/// The cards of a deck (`?1`, its row id) that have a cached state: the deck's range of
+/// `card_state_by_deck`, read in order.
+const DECK_STATES: &str = "SELECT card_id
      FROM card_state INDEXED BY card_state_by_deck WHERE deck_id = ?1";
 
 /// The marks on a deck's cards (marks are few: read first, each card looked up).
@@ -933,7 +889,7 @@ const DECK_MARKS: &str = "SELECT m.card_id, m.suspended_at, m.buried_until, m.fl
 
 /// A deck's active cards in deck order: its range of `card_in_deck_order` (migration
 /// 0007), so neither the cards' texts are read nor anything sorted.
-const DECK_CARDS: &str = "SELECT id, key FROM card INDEXED BY card_in_deck_order
+const DECK_CARDS: &str = "SELECT id, key, position FROM card INDEXED BY card_in_deck_order
      WHERE deck_id = ?1 AND retired_at IS NULL ORDER BY position";
 
 /// The fuzz seed of a card: a hash of its deck and card ids, so a card's intervals are

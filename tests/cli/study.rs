@@ -361,3 +361,87 @@ fn due_says_what_is_due_per_deck() {
     assert_eq!(json["decks"][0]["id"], "small");
     assert_eq!(json["next_due"], "2026-01-10T08:01:00Z");
 }
+
+/// A known deck studied with no argument comes from the parsed-deck cache, whose session
+/// decodes only the cards it shows (`command/study.rs`): every prompt, grade, confusion and
+/// summary is the one the same deck named on the command line (parsed from its file) gives.
+#[test]
+fn a_deck_from_the_cache_gives_the_session_its_file_gives() {
+    const DAY3: &str = "2026-01-12T09:00:00+01:00";
+    let answers = "1921\n\nTrilisser\n\nPiatnitsky\n\nb\n\nx\n\n1925\n\nMoskvin\n\na\n\n".repeat(4);
+    let mut most_prompts = 0;
+    for args in [
+        &["--new", "30"][..],
+        &["--tag", "date"][..],
+        &["--kind", "choice", "--new", "5"][..],
+        &["--cram", "--limit", "8"][..],
+    ] {
+        let [named, cached] = [Env::new(), Env::new()];
+        for env in [&named, &cached] {
+            let out = env
+                .cmd(DAY1)
+                .args(["study", "decks/oms.yaml", "--new", "20"])
+                .write_stdin(answers.as_str())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            // Fills the cache, as any `study` of the known decks does.
+            let out = env.cmd(DAY1).arg("study").write_stdin("").output().unwrap();
+            assert!(out.status.success(), "{out:?}");
+        }
+        let run = |env: &Env, deck: Option<&str>| {
+            let out = env
+                .cmd(DAY3)
+                .arg("study")
+                .args(deck)
+                .args(args)
+                .write_stdin(answers.as_str())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            output(env, &out)
+        };
+        let (from_file, file_err) = run(&named, Some("decks/oms.yaml"));
+        let (from_cache, cache_err) = run(&cached, None);
+        assert_eq!(from_cache, from_file, "study {args:?}");
+        assert_eq!(cache_err, file_err);
+        most_prompts = most_prompts.max(from_cache.matches("answer>").count());
+    }
+    // Well past the few cards given their texts before the first prompt.
+    assert!(most_prompts >= 30, "{most_prompts}");
+}
+
+/// A deck file edited right after a session, keeping its size, is read again: its stamp is
+/// too fresh to stand for its content, so it is hashed (`store::FileStamp`).
+#[test]
+fn a_same_size_edit_right_after_a_session_is_picked_up() {
+    let env = Env::new();
+    let deck = env.dir.path().join("deck.yaml");
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/decks/good-small.yaml")).unwrap();
+    std::fs::write(&deck, &text).unwrap();
+    let out = env
+        .cmd(DAY1)
+        .arg("study")
+        .arg(&deck)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = env.cmd(DAY1).arg("study").write_stdin("").output().unwrap();
+    let (first, _) = output(&env, &out);
+    let prompt = first
+        .lines()
+        .find_map(|l| l.strip_prefix("[1/"))
+        .and_then(|l| l.split_once("] "))
+        .map(|(_, p)| p.to_owned())
+        .expect("a first prompt");
+    let edited_prompt: String = prompt.chars().rev().collect();
+    assert_eq!(edited_prompt.len(), prompt.len());
+    std::fs::write(&deck, text.replace(&prompt, &edited_prompt)).unwrap();
+    assert_eq!(std::fs::metadata(&deck).unwrap().len(), text.len() as u64);
+    let out = env.cmd(DAY1).arg("study").write_stdin("").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (second, _) = output(&env, &out);
+    assert!(second.contains(&edited_prompt), "{second}");
+}
