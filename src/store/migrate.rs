@@ -19,6 +19,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_mark_events.sql"),
     include_str!("migrations/0007_adapt.sql"),
     include_str!("migrations/0008_due_by_deck.sql"),
+    include_str!("migrations/0009_stats_digest.sql"),
 ];
 
 /// The schema version this build writes.

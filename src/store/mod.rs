@@ -13,6 +13,7 @@
 pub mod anki;
 mod cache;
 mod confusion;
+mod digest;
 mod due;
 mod exchange;
 mod marks;
@@ -34,6 +35,7 @@ use crate::mark::Marks;
 use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
 pub use confusion::{Confused, ConfusedPair, FormattedReview, ReviewExtra};
+pub use digest::{DigestCard, DigestMark, DigestTx, LogKey, LogRow, StoredFold, StoredRead};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
