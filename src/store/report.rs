@@ -287,30 +287,36 @@ impl Store {
     /// Active cards of the selected decks by phase, and their retired cards.
     pub fn phase_counts_in(&self, deck: Option<&str>) -> Result<(PhaseCounts, u32), StoreError> {
         let mut counts = PhaseCounts::default();
-        {
-            // Phases of active cards' states, from the index on (deck, due, phase).
-            let mut stmt = self
-                .conn
-                .prepare(&format!(
-                    "{} GROUP BY cs.phase",
-                    active_states(
-                        "SELECT cs.phase, count(*) FROM card_state AS cs WHERE ?1 IS NULL",
-                        deck,
-                    )
-                ))
-                .map_err(self.fail())?;
-            let mut rows = stmt
-                .query(params![None::<i64>, deck])
-                .map_err(self.fail())?;
+        // Phases of every state (one read of the index on (deck, due, phase)), less those of
+        // retired cards (few: their own index). Suspended cards count in their phase.
+        for (sql, sign) in [
+            (
+                "SELECT cs.phase, count(*) FROM card_state AS cs
+                 WHERE ?1 IS NULL OR cs.deck_id = (SELECT id FROM deck WHERE key = ?1)
+                 GROUP BY cs.phase",
+                1,
+            ),
+            (
+                "SELECT cs.phase, count(*) FROM card INDEXED BY card_retired
+                 JOIN card_state AS cs ON cs.card_id = card.id
+                 WHERE card.retired_at IS NOT NULL
+                   AND (?1 IS NULL OR card.deck_id = (SELECT id FROM deck WHERE key = ?1))
+                 GROUP BY cs.phase",
+                -1,
+            ),
+        ] {
+            let mut stmt = self.conn.prepare(sql).map_err(self.fail())?;
+            let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
             while let Some(row) = rows.next().map_err(self.fail())? {
                 let phase: String = row.get(0).map_err(self.fail())?;
-                let n: u32 = row.get(1).map_err(self.fail())?;
-                match Phase::parse(&phase) {
-                    Some(Phase::New) | None => {}
-                    Some(Phase::Learning) => counts.learning += n,
-                    Some(Phase::Review) => counts.review += n,
-                    Some(Phase::Relearning) => counts.relearning += n,
-                }
+                let n: i64 = row.get(1).map_err(self.fail())?;
+                let slot = match Phase::parse(&phase) {
+                    Some(Phase::New) | None => continue,
+                    Some(Phase::Learning) => &mut counts.learning,
+                    Some(Phase::Review) => &mut counts.review,
+                    Some(Phase::Relearning) => &mut counts.relearning,
+                };
+                *slot = u32::try_from(i64::from(*slot) + sign * n).unwrap_or(0);
             }
         }
         // Cards, and retired ones (few: their own index); every active card not learning or
@@ -410,5 +416,77 @@ impl Store {
             }
         }
         Ok(labels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck;
+    use crate::schedule::{CardState, Fsrs, Scheduler};
+    use crate::store::NewReview;
+
+    /// The counts taken from the indexes equal a count of every card: retired cards apart,
+    /// suspended cards in their phase, cards never seen (with or without a state) new.
+    #[test]
+    fn phase_counts_from_the_indexes_equal_a_count_of_every_card() {
+        let mut store = Store::open_in_memory().unwrap();
+        let at: Timestamp = "2026-01-01T09:00:00Z".parse().unwrap();
+        let text = |ids: &[&str]| {
+            let mut yaml = String::from("id: d\nname: D\ncards:\n");
+            for id in ids {
+                yaml.push_str(&format!("  - {{id: {id}, prompt: p{id}, answer: x}}\n"));
+            }
+            deck::load_str(&yaml).unwrap()
+        };
+        store
+            .sync_deck(&text(&["a", "b", "c", "e", "f", "g"]), at)
+            .unwrap();
+        let fsrs = Fsrs::default();
+        let cards = store.cards(&deck::Id::parse("d").unwrap()).unwrap();
+        for (card, rating) in
+            cards
+                .iter()
+                .zip([Rating::Good, Rating::Easy, Rating::Again, Rating::Easy])
+        {
+            let state = fsrs.review(&card.state, rating, at);
+            store
+                .record(&NewReview {
+                    handle: card.handle,
+                    reviewed_at: at,
+                    rating,
+                    answer: "",
+                    verdict: "correct",
+                    response_ms: 0,
+                    scheduler: fsrs.name(),
+                    state: &state,
+                    previous: &CardState::new_card(),
+                    cram: false,
+                    leech: false,
+                })
+                .unwrap();
+        }
+        // b (review) suspended; e (review) retired by the deck losing it.
+        store.suspend(cards[1].handle, at).unwrap();
+        store
+            .sync_deck(&text(&["a", "b", "c", "f", "g"]), at)
+            .unwrap();
+        let (counts, retired) = store.phase_counts_in(None).unwrap();
+        assert_eq!(retired, 1);
+        assert_eq!(
+            (
+                counts.new,
+                counts.learning,
+                counts.review,
+                counts.relearning,
+                counts.suspended
+            ),
+            (2, 2, 1, 0, 1)
+        );
+        assert_eq!(store.phase_counts_in(Some("d")).unwrap(), (counts, retired));
+        assert_eq!(
+            store.phase_counts_in(Some("none")).unwrap().0,
+            PhaseCounts::default()
+        );
     }
 }
