@@ -1,5 +1,5 @@
 //! Keeps the statistics digest (`digest.rs`, stored by the store) current with the review
-//! log, one deck at a time, in one transaction:
+//! log, one deck at a time, each in its own transaction:
 //!
 //! - a deck never digested, or digested under other settings (its scheduler fingerprint:
 //!   algorithm and parameters, so `optimize --save`, a deck file's `parameters:` or
@@ -71,20 +71,21 @@ pub fn refresh(
     }
 }
 
+/// One transaction per deck: a deck rebuilt from its whole log (a second or so at 200k
+/// reviews) holds the write lock for that deck only, so a study session answering at the
+/// same time waits at most that long (its busy timeout is 10 s), never for every deck.
 fn refresh_in(
     store: &mut Store,
     decks: &[DeckSchedule<'_>],
     tz: &TimeZone,
 ) -> Result<Refreshed, StoreError> {
-    let tx = store.digest()?;
-    let top = tx.max_review_id()?;
     let mut days = DayFinder::new(tz);
     let mut done = Refreshed::default();
     for deck in decks {
-        let fingerprint = fingerprint(deck.fingerprint, tz);
+        let tx = store.digest()?;
         let mark = DigestMark {
-            fingerprint,
-            watermark: top,
+            fingerprint: fingerprint(deck.fingerprint, tz),
+            watermark: tx.max_review_id()?,
         };
         let fresh = match tx.mark(deck.handle)? {
             Some(old) if old.fingerprint == mark.fingerprint => {
@@ -102,8 +103,8 @@ fn refresh_in(
         if tx.mark(deck.handle)?.as_ref() != Some(&mark) {
             tx.set_mark(deck.handle, &mark)?;
         }
+        tx.commit()?;
     }
-    tx.commit()?;
     Ok(done)
 }
 
