@@ -8,7 +8,7 @@
 //!   above the deck's watermark that sort after a card's last folded review are folded onto
 //!   its stored state. A card whose folded log changed in any other way (a review deleted by
 //!   undo or a sync tombstone, a review imported or synced older than its last one, an old id
-//!   reused, a mode changed: the migration's triggers record them all) has its old share,
+//!   reused: the migration's triggers record deletions and reused ids) has its old share,
 //!   replayed from the log as it was folded, taken out of the deck's tallies and its whole
 //!   log folded again. Replaying the old log must give the stored fold back; if it does not
 //!   (the tables were edited by hand), the deck is rebuilt.
