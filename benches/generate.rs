@@ -47,6 +47,7 @@ fn synthetic(n: usize) -> Facts {
                     role: Role::Head,
                     from: When::parse(&year.to_string()).ok(),
                     to: None,
+                    during: None,
                     order: Some((i % 5) as u32 + 1),
                 }),
                 format!("In {region}, the head of the Society{} was {p}.", i % 50),

@@ -124,7 +124,7 @@ pub enum Command {
 
     /// Suspend, bury or flag cards, or show their marks
     #[command(
-        after_help = "Examples:\n  factdrill card suspend oms/oms-first-head\n  factdrill card flag --colour blue --note \"check the year\" oms/oms-founding-year\n  factdrill card show oms-first-head\n\nName a card DECK/CARD (or CARD alone, when one deck has it). Suspended cards are never due; buried ones not until the next study day (4 am)."
+        after_help = "Examples:\n  factdrill card suspend oms/oms-first-head\n  factdrill card flag --colour blue --note \"check the year\" oms/oms-founding-year\n  factdrill card show oms-first-head\n  factdrill card suspend --from names.txt   # one DECK/CARD a line; - reads standard input\n\nName a card DECK/CARD (or CARD alone, when one deck has it). Suspended cards are never due; buried ones not until the next study day (4 am)."
     )]
     Card {
         #[command(subcommand)]
@@ -189,8 +189,13 @@ pub enum CardAction {
 #[derive(Debug, Args)]
 pub struct CardTargets {
     /// Cards as DECK/CARD, or CARD alone when only one deck has it
-    #[arg(value_name = "DECK/CARD", required = true)]
+    #[arg(value_name = "DECK/CARD", required_unless_present = "from")]
     pub cards: Vec<String>,
+
+    /// Also the cards named in FILE, one DECK/CARD a line (`-`: standard input); blank lines
+    /// and lines starting with # are skipped
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -111,6 +111,11 @@ pub enum Error {
 
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
+
+    /// Card names (`factdrill card`) that match no card, or several; each problem is printed
+    /// as `FILE:LINE: what` for a name read from a file, `what` for an argument.
+    #[error("{} of {total} could not be used; no card was changed", count(problems.len(), "card name"))]
+    CardNames { problems: Vec<String>, total: usize },
 }
 
 impl Error {
@@ -130,7 +135,7 @@ impl Error {
                     )
                 })
                 .collect(),
-            Error::SyncFiles { problems } => problems.clone(),
+            Error::SyncFiles { problems } | Error::CardNames { problems, .. } => problems.clone(),
             _ => Vec::new(),
         }
     }

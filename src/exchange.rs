@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::schedule::Rating;
-use crate::store::{CardRef, ExportedReview, ImportedReview};
+use crate::session::format::Format;
+use crate::store::{CardRef, Confusion, ExportedReview, ImportedReview, LoggedReview};
 use crate::yaml::{Pos, Problem};
 
 /// The CSV header, exactly as the shared review-log format has it.
@@ -16,30 +17,36 @@ pub const CSV_HEADER: &str = "card_id,review_time,rating";
 /// The JSON document's `format` value.
 pub const JSON_FORMAT: &str = "factdrill-reviews";
 
+/// The JSON document's `version`, the newest this build reads. Version 2 added each
+/// review's `question_format`, `confused_with` and `confused_expected`; version 1 documents
+/// (which have none of them) still read.
+pub const JSON_VERSION: u32 = 2;
+
 /// One CSV line (with its newline); empty for a cram review, which the CSV format (read by
 /// schedulers and optimizers) has no place for.
 pub fn csv_row(r: &ExportedReview) -> String {
-    if r.cram {
+    if r.review.cram {
         return String::new();
     }
     format!(
         "{},{},{}\n",
         r.card_id,
-        r.reviewed_at.as_millisecond(),
-        r.rating.number()
+        r.review.reviewed_at.as_millisecond(),
+        r.review.rating.number()
     )
 }
 
 /// The opening of the JSON document; rows follow, separated by `,\n`, then `JSON_END`.
 pub fn json_start() -> String {
-    format!("{{\"format\": \"{JSON_FORMAT}\", \"version\": 1, \"reviews\": [\n")
+    format!("{{\"format\": \"{JSON_FORMAT}\", \"version\": {JSON_VERSION}, \"reviews\": [\n")
 }
 
 pub const JSON_END: &str = "\n]}\n";
 
 /// One review as a JSON object on one line.
 pub fn json_row(r: &ExportedReview) -> String {
-    json!({
+    let review = &r.review;
+    let mut row = json!({
         "deck": r.deck,
         "deck_name": r.deck_name,
         "card": r.card,
@@ -47,17 +54,25 @@ pub fn json_row(r: &ExportedReview) -> String {
         "kind": r.kind,
         "prompt": r.prompt,
         "card_answer": r.card_answer,
-        "review_time": r.reviewed_at.as_millisecond(),
-        "rating": r.rating.number(),
-        "answer": r.answer,
-        "verdict": r.verdict,
-        "response_ms": r.response_ms,
-        "scheduler": r.scheduler,
-        "mode": if r.cram { "cram" } else { "normal" },
+        "review_time": review.reviewed_at.as_millisecond(),
+        "rating": review.rating.number(),
+        "answer": review.answer,
+        "verdict": review.verdict,
+        "response_ms": review.response_ms,
+        "scheduler": review.scheduler,
+        "mode": if review.cram { "cram" } else { "normal" },
         "uid": r.uid,
         "device": r.device,
-    })
-    .to_string()
+    });
+    // Only on the reviews that have them, so older logs' rows read the same.
+    if let Some(format) = &review.format {
+        row["question_format"] = json!(format);
+    }
+    if let Some(c) = &review.confusion {
+        row["confused_with"] = json!(c.given);
+        row["confused_expected"] = json!(c.expected);
+    }
+    row.to_string()
 }
 
 #[derive(Deserialize)]
@@ -88,6 +103,12 @@ struct JsonReview {
     mode: Option<String>,
     uid: Option<String>,
     device: Option<String>,
+    /// `recognition`, `recall` or `ordering` (version 2).
+    question_format: Option<String>,
+    /// The entity a wrong answer named, and the answer expected then (version 2; the
+    /// expected answer defaults to `card_answer`).
+    confused_with: Option<String>,
+    confused_expected: Option<String>,
 }
 
 const VERDICTS: [&str; 4] = ["correct", "close", "partial", "wrong"];
@@ -160,15 +181,19 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
         match (card, at, rating) {
             (Some(card), Some(at), Some(rating)) => reviews.push(ImportedReview {
                 card: CardRef::Number(card),
-                reviewed_at: at,
-                rating,
-                answer: String::new(),
-                verdict: verdict_of(rating).to_owned(),
-                response_ms: 0,
-                scheduler: "import".to_owned(),
-                cram: false,
                 uid: None,
                 device: None,
+                review: LoggedReview {
+                    reviewed_at: at,
+                    rating,
+                    answer: String::new(),
+                    verdict: verdict_of(rating).to_owned(),
+                    response_ms: 0,
+                    scheduler: "import".to_owned(),
+                    cram: false,
+                    format: None,
+                    confusion: None,
+                },
             }),
             (None, _, _) => problems.push(problem(
                 n,
@@ -194,6 +219,29 @@ pub fn parse_csv(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
     }
 }
 
+/// A document this build reads: `factdrill-reviews`, version 1 or 2.
+fn check_version(doc: &JsonDoc) -> Result<(), Vec<Problem>> {
+    if doc.format != JSON_FORMAT || doc.version == 0 {
+        Err(vec![problem(
+            1,
+            format!(
+                "format `{}` version {} is not `{JSON_FORMAT}` version 1 or {JSON_VERSION}",
+                doc.format, doc.version
+            ),
+        )])
+    } else if doc.version > JSON_VERSION {
+        Err(vec![problem(
+            1,
+            format!(
+                "written by a newer factdrill (`{JSON_FORMAT}` version {}; this one reads up to {JSON_VERSION}); upgrade factdrill on this machine",
+                doc.version
+            ),
+        )])
+    } else {
+        Ok(())
+    }
+}
+
 /// The JSON format written by `export reviews --format json`.
 pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
     let doc: JsonDoc = serde_json::from_str(text).map_err(|e| {
@@ -205,15 +253,7 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
             format!("not a factdrill review log: {e}"),
         )]
     })?;
-    if doc.format != JSON_FORMAT || doc.version != 1 {
-        return Err(vec![problem(
-            1,
-            format!(
-                "format `{}` version {} is not `{JSON_FORMAT}` version 1",
-                doc.format, doc.version
-            ),
-        )]);
-    }
+    check_version(&doc)?;
     let mut problems = Vec::new();
     let mut reviews = Vec::new();
     for (i, r) in doc.reviews.into_iter().enumerate() {
@@ -265,6 +305,12 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
         let Some((uid, device)) = global_ids(r.uid, r.device, n, &mut problems) else {
             continue;
         };
+        let card_answer = r.card_answer.unwrap_or_default();
+        let given = (r.question_format, r.confused_with, r.confused_expected);
+        let read = extras(given.0, given.1, given.2, &card_answer);
+        let Ok((format, confusion)) = read.map_err(|m| problems.push(problem(n, m))) else {
+            continue;
+        };
         reviews.push(ImportedReview {
             card: CardRef::Key {
                 deck_name: r.deck_name.unwrap_or_else(|| r.deck.clone()),
@@ -272,17 +318,21 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
                 card: r.card,
                 kind,
                 prompt: r.prompt.unwrap_or_default(),
-                answer: r.card_answer.unwrap_or_default(),
+                answer: card_answer,
             },
-            reviewed_at: at,
-            rating,
-            answer: r.answer,
-            verdict,
-            response_ms: r.response_ms,
-            scheduler: r.scheduler.unwrap_or_else(|| "import".to_owned()),
-            cram,
             uid,
             device,
+            review: LoggedReview {
+                reviewed_at: at,
+                rating,
+                answer: r.answer,
+                verdict,
+                response_ms: r.response_ms,
+                scheduler: r.scheduler.unwrap_or_else(|| "import".to_owned()),
+                cram,
+                format,
+                confusion,
+            },
         });
     }
     if problems.is_empty() {
@@ -290,6 +340,33 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedReview>, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// A review's format and confusion as a file gives them (this JSON, or a sync line): the
+/// format checked, and a confusion's expected answer defaulting to the card's answer (files
+/// written before it was carried). An empty `confused_with` is no confusion.
+pub fn extras(
+    format: Option<String>,
+    given: Option<String>,
+    expected: Option<String>,
+    card_answer: &str,
+) -> Result<(Option<String>, Option<Confusion>), String> {
+    if let Some(format) = &format
+        && Format::parse(format).is_none()
+    {
+        return Err(format!(
+            "question_format `{format}` is not recognition, recall or ordering"
+        ));
+    }
+    let confusion = match (given.filter(|g| !g.trim().is_empty()), expected) {
+        (Some(given), expected) => Some(Confusion {
+            given,
+            expected: expected.unwrap_or_else(|| card_answer.to_owned()),
+        }),
+        (None, Some(_)) => return Err("confused_expected without confused_with".to_owned()),
+        (None, None) => None,
+    };
+    Ok((format, confusion))
 }
 
 /// A review's global id and device (docs/sync.md), kept when valid; an empty one (a review
@@ -330,15 +407,17 @@ mod tests {
             parse("card_id,review_time,rating\n7,1745851969576,3\n7,1745938369576,1\n\n").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].card, CardRef::Number(7));
-        assert_eq!(rows[0].reviewed_at.as_millisecond(), 1_745_851_969_576);
+        let (first, second) = (&rows[0].review, &rows[1].review);
+        assert_eq!(first.reviewed_at.as_millisecond(), 1_745_851_969_576);
         assert_eq!(
-            (rows[0].rating, rows[0].verdict.as_str()),
+            (first.rating, first.verdict.as_str()),
             (Rating::Good, "correct")
         );
         assert_eq!(
-            (rows[1].rating, rows[1].verdict.as_str()),
+            (second.rating, second.verdict.as_str()),
             (Rating::Again, "wrong")
         );
+        assert_eq!((&first.format, &first.confusion), (&None, &None));
     }
 
     #[test]
@@ -363,9 +442,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn json_rows_round_trip() {
-        let review = ExportedReview {
+    fn exported(format: Option<&str>, confusion: Option<Confusion>) -> ExportedReview {
+        ExportedReview {
             card_id: 3,
             deck: "oms".into(),
             deck_name: "The OMS".into(),
@@ -373,46 +451,107 @@ mod tests {
             kind: "recall".into(),
             prompt: "Where?".into(),
             card_answer: "Berlin".into(),
-            reviewed_at: Timestamp::from_millisecond(1_700_000_000_123).unwrap(),
-            rating: Rating::Hard,
-            answer: "Berln".into(),
-            verdict: "close".into(),
-            response_ms: 4200,
-            scheduler: "fsrs-6".into(),
-            cram: true,
             uid: "019ab2c0-0000-7000-8000-000000000001".into(),
             device: "a1b2".into(),
-        };
-        let text = format!("{}{}{JSON_END}", json_start(), json_row(&review));
-        let rows = parse(&text).unwrap();
-        assert_eq!(
-            rows,
-            vec![ImportedReview {
-                card: CardRef::Key {
-                    deck: "oms".into(),
-                    deck_name: "The OMS".into(),
-                    card: "hq".into(),
-                    kind: "recall".into(),
-                    prompt: "Where?".into(),
-                    answer: "Berlin".into(),
-                },
-                reviewed_at: review.reviewed_at,
+            review: LoggedReview {
+                reviewed_at: Timestamp::from_millisecond(1_700_000_000_123).unwrap(),
                 rating: Rating::Hard,
                 answer: "Berln".into(),
                 verdict: "close".into(),
                 response_ms: 4200,
                 scheduler: "fsrs-6".into(),
                 cram: true,
-                uid: Some("019ab2c0-0000-7000-8000-000000000001".into()),
-                device: Some("a1b2".into()),
-            }]
-        );
-        assert_eq!(csv_row(&review), "", "the CSV format has no place for cram");
-        let normal = ExportedReview {
-            cram: false,
-            ..review
+                format: format.map(str::to_owned),
+                confusion,
+            },
+        }
+    }
+
+    #[test]
+    fn json_rows_round_trip_every_field() {
+        let confusion = || Confusion {
+            given: "Vienna".into(),
+            expected: "Berlin (then)".into(),
         };
+        for (format, confusion) in [
+            (None, None),
+            (Some("recognition"), None),
+            (Some("recall"), Some(confusion())),
+            (None, Some(confusion())),
+        ] {
+            let review = exported(format, confusion);
+            let text = format!("{}{}{JSON_END}", json_start(), json_row(&review));
+            let rows = parse(&text).unwrap();
+            assert_eq!(
+                rows,
+                vec![ImportedReview {
+                    card: CardRef::Key {
+                        deck: "oms".into(),
+                        deck_name: "The OMS".into(),
+                        card: "hq".into(),
+                        kind: "recall".into(),
+                        prompt: "Where?".into(),
+                        answer: "Berlin".into(),
+                    },
+                    uid: Some("019ab2c0-0000-7000-8000-000000000001".into()),
+                    device: Some("a1b2".into()),
+                    review: review.review.clone(),
+                }]
+            );
+        }
+        let review = exported(Some("recall"), None);
+        assert_eq!(csv_row(&review), "", "the CSV format has no place for cram");
+        let mut normal = review;
+        normal.review.cram = false;
         assert_eq!(csv_row(&normal), "3,1700000000123,2\n");
+    }
+
+    #[test]
+    fn version_1_documents_read_and_newer_ones_are_refused() {
+        let row = r#"{"deck":"d","card":"c","review_time":1,"rating":3}"#;
+        let doc = |version: u32| {
+            format!(
+                "{{\"format\": \"{JSON_FORMAT}\", \"version\": {version}, \"reviews\": [\n{row}{JSON_END}"
+            )
+        };
+        let old = parse(&doc(1)).unwrap();
+        assert_eq!(
+            (&old[0].review.format, &old[0].review.confusion),
+            (&None, &None)
+        );
+        assert!(parse(&doc(2)).is_ok());
+        let newer = parse(&doc(3)).unwrap_err();
+        assert_eq!(
+            newer[0].message,
+            "written by a newer factdrill (`factdrill-reviews` version 3; this one reads up to 2); upgrade factdrill on this machine"
+        );
+        assert!(json_start().contains("\"version\": 2,"));
+    }
+
+    #[test]
+    fn json_formats_and_confusions_are_checked() {
+        let doc = |fields: &str| {
+            format!(
+                "{}{{\"deck\":\"d\",\"card\":\"c\",\"card_answer\":\"x\",\"review_time\":1,\"rating\":1{fields}}}{JSON_END}",
+                json_start()
+            )
+        };
+        let bad = parse(&doc(",\"question_format\":\"essay\"")).unwrap_err();
+        assert_eq!(
+            bad[0].message,
+            "question_format `essay` is not recognition, recall or ordering"
+        );
+        let bad = parse(&doc(",\"confused_expected\":\"x\"")).unwrap_err();
+        assert_eq!(bad[0].message, "confused_expected without confused_with");
+        // Without its expected answer, a confusion expected the card's answer.
+        let read = parse(&doc(",\"confused_with\":\"y\"")).unwrap();
+        assert_eq!(
+            read[0].review.confusion,
+            Some(Confusion {
+                given: "y".into(),
+                expected: "x".into()
+            })
+        );
     }
 
     #[test]

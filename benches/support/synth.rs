@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use factdrill::deck::{self, Card, Id, Kind};
 use factdrill::generate::write::{Header, to_yaml};
 use factdrill::schedule::{CardState, Rating, Scheduler, SchedulerConfig};
-use factdrill::store::{CardRef, ImportedReview, Store, card_seed};
+use factdrill::store::{CardRef, ImportedReview, LoggedReview, Store, card_seed};
 use jiff::{SignedDuration, Timestamp};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -318,15 +318,19 @@ fn review(
             prompt: card.prompt.clone(),
             answer: card.answer.clone(),
         },
-        reviewed_at: at,
-        rating,
-        answer,
-        verdict: verdict.to_owned(),
-        response_ms: rng.random_range(1_500..15_000),
-        scheduler: scheduler.to_owned(),
-        cram: false,
         uid: None,
         device: None,
+        review: LoggedReview {
+            reviewed_at: at,
+            rating,
+            answer,
+            verdict: verdict.to_owned(),
+            response_ms: rng.random_range(1_500..15_000),
+            scheduler: scheduler.to_owned(),
+            cram: false,
+            format: None,
+            confusion: None,
+        },
     }
 }
 

@@ -1,13 +1,14 @@
 //! The commands: each wires the pure modules (deck, schedule, session, stats) to the store
 //! and the terminal. No terminal or SQL code here; only the order of things.
 
+mod card;
 mod study;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::cli::{
-    BackupArgs, CardAction, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportDeckArgs,
+    BackupArgs, CheckArgs, Command, Config, DeckOptions, DueArgs, ExportDeckArgs,
     ExportReviewsArgs, ExportWhat, ExtractArgs, ImportDeckArgs, ImportReviewsArgs, ImportWhat,
     ReportArgs, ReviewFormat, ScheduleArgs, StatsArgs, SyncArgs,
 };
@@ -53,7 +54,7 @@ pub fn run(command: Command, config: &Config) -> Result<(), Error> {
             what: ImportWhat::Deck(args),
         } => import_deck(&args),
         Command::Report(args) => report(&args, config),
-        Command::Card { action } => card(&action, config),
+        Command::Card { action } => card::card(&action, config),
         Command::Sync(args) => sync(&args, config),
         Command::Optimize(args) => optimize(&args, config),
         Command::Evaluate(args) => evaluate(&args, config),
@@ -600,87 +601,6 @@ fn scheduler_for(
         source,
     })?;
     Ok((scheduler, format!("{config:?}")))
-}
-
-/// `factdrill card ...`: marks on cards named `DECK/CARD` (or `CARD`).
-fn card(action: &CardAction, config: &Config) -> Result<(), Error> {
-    let mut store = open(config)?;
-    let now = config.clock.now();
-    let targets = match action {
-        CardAction::Suspend(t)
-        | CardAction::Unsuspend(t)
-        | CardAction::Bury(t)
-        | CardAction::Unbury(t)
-        | CardAction::Unflag(t)
-        | CardAction::Show(t) => t,
-        CardAction::Flag(f) => &f.targets,
-    };
-    // Every name is resolved before anything changes: one unknown card changes nothing.
-    let found = targets
-        .cards
-        .iter()
-        .map(|name| find_card(&store, name))
-        .collect::<Result<Vec<_>, _>>()?;
-    let until = Day::containing(now, &config.tz).end;
-    for card in &found {
-        let done = match action {
-            CardAction::Suspend(_) => {
-                store.suspend(card.handle, now)?;
-                "suspended".to_owned()
-            }
-            CardAction::Unsuspend(_) => {
-                store.unsuspend(card.handle, now)?;
-                "unsuspended".to_owned()
-            }
-            CardAction::Bury(_) => {
-                store.bury(card.handle, until, now)?;
-                format!(
-                    "buried until {}",
-                    until
-                        .to_zoned_datetime(config.tz.clone())
-                        .strftime("%Y-%m-%d %H:%M")
-                )
-            }
-            CardAction::Unbury(_) => {
-                store.unbury(card.handle, now)?;
-                "unburied".to_owned()
-            }
-            CardAction::Flag(f) => {
-                store.set_flag(card.handle, Some(f.colour), f.note.as_deref(), now)?;
-                format!("flagged {}", f.colour)
-            }
-            CardAction::Unflag(_) => {
-                store.set_flag(card.handle, None, None, now)?;
-                "unflagged".to_owned()
-            }
-            CardAction::Show(_) => {
-                let marks = store.marks(card.handle)?;
-                term::card_marks(card, &marks, now, &config.tz);
-                continue;
-            }
-        };
-        term::card_done(card, &done);
-    }
-    Ok(())
-}
-
-/// A card named `DECK/CARD`, or `CARD` when exactly one deck has it.
-fn find_card(store: &Store, name: &str) -> Result<crate::store::FoundCard, Error> {
-    let (deck, card) = match name.split_once('/') {
-        Some((deck, card)) => (Some(deck), card),
-        None => (None, name),
-    };
-    let mut found = store.find_cards(card, deck)?;
-    if found.len() > 1 {
-        return Err(Error::AmbiguousCard {
-            card: card.to_owned(),
-            decks: found.into_iter().map(|c| c.deck).collect(),
-        });
-    }
-    found.pop().ok_or_else(|| Error::UnknownCard {
-        card: card.to_owned(),
-        deck: deck.map(str::to_owned),
-    })
 }
 
 /// Opens the database, telling the learner where the copy went if it had to be upgraded.

@@ -45,6 +45,8 @@ struct Cand {
     order: Option<u32>,
     from: Option<When>,
     to: Option<When>,
+    /// A time the role was held, from the sentence ("in 1925", "in the mid-1920s").
+    during: Option<When>,
     rule: &'static str,
     /// The predecessor's fact index, for successions.
     after: Option<usize>,
@@ -58,21 +60,22 @@ pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>) {
     headed_by(s, ctx, &mut cands);
     title_before_name(s, ctx, &mut cands);
     as_role_of(s, ctx, &mut cands);
-    let span = s.dates.iter().find(|d| {
-        d.lead.as_deref() == Some("from") && d.when.first().end.is_some() && !s.quoted[d.first]
-    });
+    let time = sentence_time(s);
     for mut c in cands {
         if c.person.trim().is_empty() || !person_like(&c.person) {
             continue;
         }
-        if let Some(span) = span
-            && c.from.is_none()
-            && c.to.is_none()
-        {
-            let d = span.when.first();
-            c.from = Some(When::one(Date::point(d.start)));
-            c.to = d.end.map(|e| When::one(Date::point(e)));
-            sink.used_date = true;
+        if c.from.is_none() && c.to.is_none() && c.during.is_none() {
+            match &time {
+                Time::Term(from, to) => {
+                    (c.from, c.to) = (from.clone(), to.clone());
+                    sink.used_date = true;
+                }
+                // "In 1923, the OMS received direction from the X, headed by P": the year
+                // is the headship's and the event's, so the date fact is kept too.
+                Time::During(when) => c.during = Some(when.clone()),
+                Time::None => {}
+            }
         }
         let org = c.org.or_else(|| ctx.topic.clone());
         if let Some(prev) = c.after {
@@ -108,6 +111,7 @@ pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>) {
                 role: c.role,
                 from: c.from,
                 to: c.to,
+                during: c.during,
                 order: c.order,
             }),
             c.rule,
@@ -117,6 +121,64 @@ pub fn apply(s: &Sent<'_>, ctx: &mut Context, sink: &mut Sink<'_>) {
             ctx.last_head = Some(index);
         }
     }
+}
+
+/// What a sentence says of a headship's time.
+enum Time {
+    None,
+    /// "from 1921 to 1926" (both ends), "since 1921" (the start), "until 1935" (the end).
+    Term(Option<When>, Option<When>),
+    /// "in 1925", "during the 1930s", "in the mid-1920s": a time the role was held.
+    During(When),
+}
+
+/// The first date of the sentence that can time its headships: outside quotes and brackets
+/// (a lifespan "(1902-1937)"), certain, and not in a relative clause after the name (",
+/// who wrote a book in 1931" times the book), unless that clause is the headship (", who
+/// led it from 1778 to 1820") or tells how the post began (", who arrived there in 1921",
+/// ", who was appointed in 1921": the start).
+fn sentence_time(s: &Sent<'_>) -> Time {
+    let toks = &s.toks;
+    let relative = (1..toks.len())
+        .find(|&i| toks[i].is_any(&["who", "whom", "which", "whose"]) && toks[i - 1].text == ",")
+        .unwrap_or(toks.len());
+    let verb = toks.get(relative + 1);
+    let starts = verb.is_some_and(|t| {
+        t.is_any(&["arrived", "became", "took"])
+            || (t.is("was")
+                && toks
+                    .get(relative + 2)
+                    .is_some_and(|t| t.is_any(&["appointed", "named", "elected", "sent"])))
+    });
+    // ", who led the society from 1778 to 1820": the clause is the headship itself.
+    let holds = verb.is_some_and(|t| {
+        t.is_any(&[
+            "led", "headed", "served", "presided", "held", "ran", "directed", "chaired",
+        ])
+    });
+    let point = |p| When::one(Date::point(p));
+    for d in &s.dates {
+        if s.quoted[d.first] || s.paren[d.first] || d.uncertain {
+            continue;
+        }
+        if d.first >= relative && !holds {
+            if starts && d.first < relative + 8 && d.lead.as_deref() == Some("in") {
+                return Time::Term(Some(point(d.when.first().start)), None);
+            }
+            continue;
+        }
+        let date = d.when.first();
+        return match d.lead.as_deref() {
+            Some("from") => Time::Term(Some(point(date.start)), date.end.map(point)),
+            Some("since") if date.end.is_none() => Time::Term(Some(point(date.start)), None),
+            Some("until" | "till") if date.end.is_none() => {
+                Time::Term(None, Some(point(date.start)))
+            }
+            Some("in" | "during" | "throughout") => Time::During(When::one(date)),
+            _ => continue,
+        };
+    }
+    Time::None
 }
 
 /// The person named at token `i` (resolved), if the name reads as a person.
@@ -177,6 +239,7 @@ fn noun_phrase_was_person(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
                 order: None,
                 from: None,
                 to: None,
+                during: None,
                 rule: "heads.next-was",
                 after: Some(prev),
             });
@@ -225,6 +288,7 @@ fn noun_phrase_was_person(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
         order,
         from: None,
         to: None,
+        during: None,
         rule: "heads.role-was",
         after: None,
     });
@@ -270,6 +334,7 @@ fn person_was_role(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
                 order: None,
                 from: None,
                 to: None,
+                during: None,
                 rule: "heads.possessive-role",
                 after: None,
             });
@@ -315,6 +380,7 @@ fn person_was_role(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
         order,
         from: None,
         to,
+        during: None,
         rule: "heads.person-was-role",
         after: None,
     });
@@ -394,6 +460,7 @@ fn succession(s: &Sent<'_>, ctx: &Context, sink: &mut Sink<'_>, out: &mut Vec<Ca
         order: None,
         from,
         to: None,
+        during: None,
         rule: "heads.succeeded",
         after: prev,
     });
@@ -446,6 +513,7 @@ fn headed_by(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
             order: None,
             from: None,
             to: None,
+            during: None,
             rule: "heads.headed-by",
             after: None,
         });
@@ -487,6 +555,7 @@ fn title_before_name(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
                 order: None,
                 from: None,
                 to: None,
+                during: None,
                 rule: "heads.title-name",
                 after: None,
             });
@@ -548,8 +617,110 @@ fn as_role_of(s: &Sent<'_>, ctx: &Context, out: &mut Vec<Cand>) {
             order: None,
             from: None,
             to: None,
+            during: None,
             rule: "heads.as-role-of",
             after: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract;
+    use crate::facts::{Body, When};
+
+    /// Each head the extractor finds, as `person from-to during`.
+    fn times(text: &str) -> Vec<String> {
+        let show = |w: Option<When>| w.map(|w| w.first().to_string()).unwrap_or_default();
+        extract(text)
+            .facts
+            .into_iter()
+            .filter_map(|f| match f.body {
+                Body::Head(h) => Some(format!(
+                    "{} {}-{} {}",
+                    h.person,
+                    show(h.from),
+                    show(h.to),
+                    show(h.during)
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[track_caller]
+    fn case(text: &str, expected: &[&str]) {
+        let text = format!("The Guild was a union.\n\n{text}\n");
+        assert_eq!(times(&text), expected, "{text}");
+    }
+
+    #[test]
+    fn a_headships_time_comes_from_its_sentence() {
+        case(
+            "In Wales, the head was Ann Berg from 1921 to 1926.",
+            &["Ann Berg 1921-1926 "],
+        );
+        case(
+            "In Wales, the head in 1925 was Ann Berg.",
+            &["Ann Berg - 1925"],
+        );
+        case(
+            "In Wales, the head in the early 1920s was Ann Berg.",
+            &["Ann Berg - 1920/1923"],
+        );
+        case(
+            "In Wales, the head was Ann Berg. Next was Bo Dahl in the mid-1920s.",
+            &["Ann Berg - ", "Bo Dahl - 1923/1926"],
+        );
+        case(
+            "In Wales, the head was Ann Berg until 1935.",
+            &["Ann Berg -1935 "],
+        );
+        case(
+            "In Wales, the head was Ann Berg since 1931.",
+            &["Ann Berg 1931- "],
+        );
+        case(
+            "In 1923, the Guild received money from the Fund, headed by Cy Ek.",
+            &["Cy Ek - 1923"],
+        );
+        case(
+            "Di Fors was the last Guild head in Wales before the war in 1939.",
+            &["Di Fors -1939 "],
+        );
+        case(
+            "Ed Gran succeeded Ann Berg to head the Guild in 1937.",
+            &["Ed Gran 1937- "],
+        );
+        // A relative clause that tells how the post began gives its start.
+        case(
+            "In Wales, the head was Flo Hed, who arrived there in 1921 and stayed.",
+            &["Flo Hed 1921- "],
+        );
+        case(
+            "In Wales, the head was Gus Ivar, who was appointed in 1931.",
+            &["Gus Ivar 1931- "],
+        );
+        case(
+            "The longest-serving head was Hal Berg, who led the union from 1778 to 1820.",
+            &["Hal Berg 1778-1820 "],
+        );
+    }
+
+    #[test]
+    fn dates_of_other_things_do_not_time_a_headship() {
+        // A relative clause times the arrival, a bracket the person's life, a hedge nothing.
+        case(
+            "In Wales, the head was Ann Berg, who wrote a book in 1921 and stayed.",
+            &["Ann Berg - "],
+        );
+        case(
+            "The head of the Guild was Bo Dahl (1890-1950).",
+            &["Bo Dahl - "],
+        );
+        case(
+            "In Wales, the head in 1935 or 1937 was Cy Ek.",
+            &["Cy Ek - "],
+        );
     }
 }

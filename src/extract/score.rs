@@ -192,6 +192,9 @@ fn matches(e: &Item<'_>, g: &Item<'_>, names: &Names) -> bool {
                 && g.to
                     .as_ref()
                     .is_none_or(|gt| e.to.as_ref().is_some_and(|et| et.matches_at(gt)))
+                && g.during
+                    .as_ref()
+                    .is_none_or(|gd| e.during.as_ref().is_some_and(|ed| ed.matches_at(gd)))
                 && g.order.is_none_or(|go| e.order == Some(go))
         }
         (Item::Date(e), Item::Date(g)) => {

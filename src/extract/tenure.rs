@@ -86,6 +86,7 @@ fn push(
             role: Role::Head,
             from,
             to,
+            during: None,
             order: None,
         }),
         rule,

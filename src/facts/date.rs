@@ -46,6 +46,18 @@ impl Point {
             && gold.day.is_none_or(|d| self.day == Some(d))
     }
 
+    /// The first day this point may stand for, as (year, month, day): a year starts on 1
+    /// January, a month on its first day. Comparable with `latest`.
+    pub fn earliest(&self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The last day this point may stand for: a year ends on 31 December, a month on (at
+    /// most) its 31st.
+    pub fn latest(&self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(12), self.day.unwrap_or(31))
+    }
+
     fn parse(text: &str) -> Result<Self, String> {
         let mut parts = text.split('-');
         let year = parts.next().unwrap_or("");
@@ -135,6 +147,21 @@ impl Date {
         }
     }
 
+    /// The first day the date may stand for (see `Point::earliest`).
+    pub fn earliest(&self) -> (u16, u8, u8) {
+        self.start.earliest()
+    }
+
+    /// The last day the date may stand for: its end's for a span.
+    pub fn latest(&self) -> (u16, u8, u8) {
+        self.end.unwrap_or(self.start).latest()
+    }
+
+    /// The years the date covers: its year, or every year of a span.
+    pub fn years(&self) -> std::ops::RangeInclusive<u16> {
+        self.start.year..=self.end.map_or(self.start.year, |e| e.year)
+    }
+
     /// Whether `self` agrees with `gold` at the gold's precision (both ends for a span).
     pub fn matches_at(&self, gold: &Date) -> bool {
         self.start.matches_at(&gold.start)
@@ -184,6 +211,16 @@ impl When {
 
     pub fn first(&self) -> Date {
         self.0[0]
+    }
+
+    /// The first day any alternative may stand for.
+    pub fn earliest(&self) -> (u16, u8, u8) {
+        self.0.iter().map(Date::earliest).min().unwrap_or((0, 1, 1))
+    }
+
+    /// The last day any alternative may stand for.
+    pub fn latest(&self) -> (u16, u8, u8) {
+        self.0.iter().map(Date::latest).max().unwrap_or((0, 1, 1))
     }
 
     /// Whether any extracted alternative agrees with any gold alternative.

@@ -11,7 +11,9 @@ use crate::yaml::{self, Fields, Node, Pos, Problem, Value};
 
 const FILE_FIELDS: &[&str] = &["topic", "facts"];
 const COMMON_FIELDS: &[&str] = &["kind", "id", "uncertain", "source", "rule"];
-const HEAD_FIELDS: &[&str] = &["person", "org", "region", "role", "from", "to", "order"];
+const HEAD_FIELDS: &[&str] = &[
+    "person", "org", "region", "role", "from", "to", "during", "order",
+];
 const DATE_FIELDS: &[&str] = &["event", "subject", "when"];
 const LOCATION_FIELDS: &[&str] = &["subject", "place"];
 const ALIAS_FIELDS: &[&str] = &["name", "aliases"];
@@ -207,16 +209,77 @@ fn read_head(fields: &Fields<'_>, what: &str, problems: &mut Vec<Problem>) -> Op
     };
     let from = read_when(fields, "from", problems);
     let to = read_when(fields, "to", problems);
+    let during = read_when(fields, "during", problems);
     let order = fields.count("order", problems).map(|(n, _)| n);
+    let (from, to, during) = (from.ok()?, to.ok()?, during.ok()?);
+    check_term(
+        fields,
+        from.as_ref(),
+        to.as_ref(),
+        during.as_ref(),
+        problems,
+    );
     Some(Body::Head(Head {
         person: person?.0,
         org,
         region,
         role: role?,
-        from: from.ok()?,
-        to: to.ok()?,
+        from,
+        to,
+        during,
         order,
     }))
+}
+
+/// A term must read forwards: `to` not before `from`, `during` inside them. With
+/// alternatives, only a term no reading makes consistent is refused.
+fn check_term(
+    fields: &Fields<'_>,
+    from: Option<&When>,
+    to: Option<&When>,
+    during: Option<&When>,
+    problems: &mut Vec<Problem>,
+) {
+    let at = |name: &str| fields.get(name).map_or(fields.pos, |n| n.pos);
+    if let (Some(from), Some(to)) = (from, to)
+        && to.latest() < from.earliest()
+    {
+        problems.push(Problem::new(
+            at("to"),
+            format!("`to` {} is before `from` {}", shown(to), shown(from)),
+        ));
+    }
+    let Some(during) = during else { return };
+    if let Some(from) = from
+        && during.latest() < from.earliest()
+    {
+        problems.push(Problem::new(
+            at("during"),
+            format!(
+                "`during` {} is before `from` {}: the role was not held yet",
+                shown(during),
+                shown(from)
+            ),
+        ));
+    }
+    if let Some(to) = to
+        && during.earliest() > to.latest()
+    {
+        problems.push(Problem::new(
+            at("during"),
+            format!(
+                "`during` {} is after `to` {}: the role had ended",
+                shown(during),
+                shown(to)
+            ),
+        ));
+    }
+}
+
+/// A date field's value as a curator wrote it: `1926`, `1935 or 1937`.
+fn shown(when: &When) -> String {
+    let dates: Vec<String> = when.dates().iter().map(ToString::to_string).collect();
+    dates.join(" or ")
 }
 
 fn read_date(fields: &Fields<'_>, what: &str, problems: &mut Vec<Problem>) -> Option<Body> {
@@ -497,6 +560,38 @@ facts:
                 "12:5: alias fact has no `aliases`",
                 "14:5: fact has no `kind`",
                 "18:16: `uncertain` must be true or false, found text",
+            ]
+        );
+    }
+
+    #[test]
+    fn terms_read_forwards() {
+        let text = "\
+facts:
+  - {kind: head, person: A, from: 1930, to: 1926}
+  - {kind: head, person: B, from: 1930-05, to: 1930}
+  - {kind: head, person: C, from: 1930-05, to: 1930-04}
+  - {kind: head, person: D, from: 1921, to: 1926, during: 1927}
+  - {kind: head, person: E, from: 1921, during: 1920/1921}
+  - {kind: head, person: F, from: 1921, during: 1918/1920}
+  - {kind: head, person: G, to: [1935, 1937], from: 1936, uncertain: true}
+  - {kind: head, person: H, to: [1934, 1935], from: 1936, uncertain: true}
+  - {kind: head, person: I, during: 1925, dureing: 1926}
+  - {kind: head, person: J, during: 19250}
+  - {kind: location, subject: S, place: P, from: 1921}
+";
+        assert_eq!(
+            problems(text),
+            vec![
+                "2:45: `to` 1926 is before `from` 1930",
+                "4:48: `to` 1930-04 is before `from` 1930-05",
+                "5:59: `during` 1927 is after `to` 1926: the role had ended",
+                "7:49: `during` 1918/1920 is before `from` 1921: the role was not held yet",
+                "9:33: `to` 1934 or 1935 is before `from` 1936",
+                "10:43: unknown field `dureing` in fact; did you mean `during`?",
+                "11:37: `during`: `19250` is not a date: the year must have 4 digits",
+                // Only heads carry times.
+                "12:44: unknown field `from` in fact; expected one of: kind, id, uncertain, source, rule, subject, place",
             ]
         );
     }

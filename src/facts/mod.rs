@@ -80,8 +80,13 @@ pub struct Head {
     /// The country or region when the text scopes it ("In Germany, ...").
     pub region: Option<String>,
     pub role: Role,
+    /// When the role began and ended (`to` is never before `from`).
     pub from: Option<When>,
     pub to: Option<When>,
+    /// A time the role is known to have been held, without its start or end: "the head in
+    /// 1925" (a point), "in the mid-1920s" (a span: at some time within it). Inside
+    /// `from`..`to` when those are given.
+    pub during: Option<When>,
     /// Position in a succession: 1 for "the first head".
     pub order: Option<u32>,
 }
@@ -248,6 +253,7 @@ mod tests {
                 role: Role::Head,
                 from,
                 to: None,
+                during: None,
                 order: Some(1),
             })
         };

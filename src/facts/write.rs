@@ -45,6 +45,7 @@ fn fields(fact: &Fact) -> Vec<(&'static str, Out)> {
             out.push(("role", text(h.role.as_str())));
             out.push(("from", when(h.from.as_ref())));
             out.push(("to", when(h.to.as_ref())));
+            out.push(("during", when(h.during.as_ref())));
             out.push(("order", h.order.map_or(Out::Null, |n| Out::Int(n.into()))));
         }
         Body::Date(d) => {
@@ -254,6 +255,7 @@ mod tests {
                     role: Role::Deputy,
                     from: Some(When::parse("1901").unwrap()),
                     to: None,
+                    during: Some(When::parse("1903/1905").unwrap()),
                     order: Some(2),
                 })),
                 date,

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use super::{Header, MergeReport, Options, deck_identity, generate, merge, to_yaml};
+use super::{
+    Header, MergeReport, Options, content_ids, deck_identity, generate, merge_with, to_yaml,
+};
 use crate::deck::{self, Kind};
 use crate::error::Error;
 use crate::facts::Facts;
@@ -55,7 +57,8 @@ pub fn make(facts: &Facts, fallback: &str, request: &Request<'_>) -> Result<Made
     let fresh = generate(facts, &request.options);
     let (mut header, cards, report) = if let Some(path) = request.merge {
         let existing = deck::load(path)?;
-        let (cards, report) = merge(&existing.cards, fresh, request.adopt);
+        let (cards, report) =
+            merge_with(&existing.cards, fresh, &content_ids(facts), request.adopt);
         (Header::of(&existing), cards, Some(report))
     } else {
         let (id, name) = deck_identity(facts.topic.as_deref(), fallback);
@@ -111,6 +114,12 @@ fn summary(cards: &[deck::Card], report: Option<&MergeReport>) -> String {
             r.covered,
             r.dropped
         ));
+        if !r.retired.is_empty() {
+            text.push_str(&format!(
+                ", {} retired (their fact now names someone or something else; the new cards are among those added)",
+                r.retired.len()
+            ));
+        }
     }
     text
 }

@@ -16,6 +16,7 @@ mod merge;
 mod ordering;
 mod phrase;
 mod recall;
+mod term;
 mod truefalse;
 pub mod write;
 mod year;
@@ -26,7 +27,7 @@ use std::collections::{HashMap, HashSet};
 use crate::deck::{Card, Id, Kind, Origin};
 use crate::facts::{Body, Dated, Fact, Facts, Head, Role, fold};
 
-pub use merge::{MergeReport, merge};
+pub use merge::{ContentIds, MergeReport, merge, merge_with};
 pub use write::{Header, to_yaml};
 
 /// What a generation may vary.
@@ -56,6 +57,29 @@ fn unchecked(facts: &Facts, options: Options) -> Vec<Card> {
     }
     cards.extend(ordering::cards(&ix));
     cards
+}
+
+/// The id a fact's card keys start with: its `id` when it has a usable one, else the hash
+/// of its content (`Body::id`).
+fn key_id(fact: &Fact) -> String {
+    fact.id
+        .clone()
+        .filter(|id| id.len() <= 60 && Id::parse(id).is_ok())
+        .unwrap_or_else(|| fact.body.id())
+}
+
+/// For each fact whose keys use another id than its content gives (an `id` kept in the facts
+/// file while the fact was edited), that id -> the content id. `merge_with` names the new
+/// cards of a fact that changed identity by it.
+pub fn content_ids(facts: &Facts) -> ContentIds {
+    ContentIds(
+        facts
+            .facts
+            .iter()
+            .map(|f| (key_id(f), f.body.id()))
+            .filter(|(key, content)| key != content)
+            .collect(),
+    )
 }
 
 /// The deck id and name for a facts file: the topic (or, without one, `fallback`, e.g. the
@@ -253,11 +277,7 @@ impl<'a> Index<'a> {
         let mut ids = HashSet::new();
         let mut list = Vec::new();
         for fact in &facts.facts {
-            let id = fact
-                .id
-                .clone()
-                .filter(|id| id.len() <= 60 && Id::parse(id).is_ok())
-                .unwrap_or_else(|| fact.body.id());
+            let id = key_id(fact);
             if ids.insert(id.clone()) {
                 list.push((id, fact));
             }

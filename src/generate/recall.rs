@@ -4,9 +4,10 @@
 //! and `truefalse`.
 
 use super::phrase::{self, possessive};
+use super::term::{self, Scope};
 use super::{Index, card, group_key, is_address, key};
 use crate::deck::{Card, Kind};
-use crate::facts::{Alias, Body, Dated, Fact, Head, Location, Role, When, fold};
+use crate::facts::{Alias, Body, Dated, Fact, Head, Location, Role, fold};
 
 pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Vec<Card> {
     match &fact.body {
@@ -21,9 +22,6 @@ pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Vec<Card> {
     }
 }
 
-/// Which other heads answer a question as scoped.
-type Fits<'h> = Box<dyn Fn(&Head) -> bool + 'h>;
-
 /// How a head question is scoped, and who else answers it.
 pub struct Who {
     /// What the person did: "headed the OMS in Germany", "was the first head of the OMS".
@@ -35,8 +33,10 @@ pub struct Who {
 }
 
 /// "headed the OMS in Germany", scoped so the question has one answer when the facts allow
-/// it: by order of succession ("the first head"), by years ("from 1933 to 1938", "until
-/// 1933"), else unscoped, with every other person who fits accepted.
+/// it: by order of succession ("the first head"), else by time ("from 1933 to 1938", "became
+/// head ... in 1937", "until 1933", "in the mid-1920s", "in 1925"; `term.rs` picks the one
+/// that tells the group's heads apart), else unscoped, with every other person who fits
+/// accepted.
 pub fn who(ix: &Index<'_>, h: &Head) -> Who {
     let person = fold(&h.person);
     let peers: Vec<&Head> = ix
@@ -51,49 +51,51 @@ pub fn who(ix: &Index<'_>, h: &Head) -> Who {
         .as_deref()
         .map(|r| format!(" in {}", ix.np(r)))
         .unwrap_or_default();
-    let unique = |same: &dyn Fn(&Head) -> bool| !peers.iter().any(|o| same(o));
-    let when = |w: &When| phrase::point_text(w.first().start);
-    let (predicate, fits): (String, Fits<'_>) = match h.role {
+    let (plain, became) = match h.role {
+        Role::Head => (
+            format!("headed {org_np}{place}"),
+            format!("became head of {org_np}{place}"),
+        ),
         Role::Deputy => (
             format!("was deputy head of {org_np}{place}"),
-            Box::new(|_| true),
+            format!("became deputy head of {org_np}{place}"),
         ),
-        Role::Representative => (
-            format!("was {} representative{place}", possessive(&org_np)),
-            Box::new(|_| true),
-        ),
-        Role::Head => match (h.order, &h.from, &h.to) {
-            (Some(n), _, _) if peers.is_empty() || unique(&|o| o.order == Some(n)) => (
-                if n == 1 && peers.is_empty() {
-                    format!("headed {org_np}{place}")
-                } else {
-                    format!("was the {} head of {org_np}{place}", phrase::ordinal(n))
-                },
-                Box::new(move |o: &Head| o.order == Some(n)),
-            ),
-            (_, Some(from), Some(to)) if unique(&|o| o.from == h.from && o.to == h.to) => (
-                format!("headed {org_np}{place} from {} to {}", when(from), when(to)),
-                Box::new(|o: &Head| o.from == h.from && o.to == h.to),
-            ),
-            (_, Some(from), None) if !peers.is_empty() && unique(&|o| o.from == h.from) => (
-                format!("became head of {org_np}{place} in {}", when(from)),
-                Box::new(|o: &Head| o.from == h.from),
-            ),
-            (_, None, Some(to)) if !peers.is_empty() && unique(&|o| o.to == h.to) => (
-                format!("headed {org_np}{place} until {}", when(to)),
-                Box::new(|o: &Head| o.to == h.to),
-            ),
-            _ => (format!("headed {org_np}{place}"), Box::new(|_| true)),
-        },
+        Role::Representative => {
+            let role = format!("{} representative{place}", possessive(&org_np));
+            (format!("was {role}"), format!("became {role}"))
+        }
     };
-    Who {
-        predicate,
-        others: peers
-            .iter()
-            .filter(|o| fits(o))
-            .map(|o| o.person.clone())
-            .collect(),
-        group: peers.iter().map(|o| o.person.clone()).collect(),
+    let names = |heads: &[&Head]| heads.iter().map(|o| o.person.clone()).collect::<Vec<_>>();
+    let group = names(&peers);
+    if h.role == Role::Head
+        && let Some(n) = h.order
+        && (peers.is_empty() || !peers.iter().any(|o| o.order == Some(n)))
+    {
+        let predicate = if n == 1 && peers.is_empty() {
+            plain
+        } else {
+            format!("was the {} head of {org_np}{place}", phrase::ordinal(n))
+        };
+        return Who {
+            predicate,
+            others: Vec::new(),
+            group,
+        };
+    }
+    match term::choose(h, &peers) {
+        Some((scope, others)) => Who {
+            predicate: match scope {
+                Scope::Became(_) => format!("{became}{}", scope.tail()),
+                _ => format!("{plain}{}", scope.tail()),
+            },
+            others: names(&others),
+            group,
+        },
+        None => Who {
+            predicate: plain,
+            others: group.clone(),
+            group,
+        },
     }
 }
 

@@ -226,7 +226,8 @@ fn templates_read_as_english() {
         "Where did Henk Sneevliet head the OMS?",
         "Who was the first head of the OMS?",
         "Who was the second head of the OMS in Germany?",
-        "Who headed the OMS in the United States from 1933 to 1938?",
+        "Who became head of the OMS in the United States in 1921?",
+        "Who became head of the OMS in the United States in 1933?",
         "Who headed radio communications?",
         "What did David Glazer head?",
         "Where was Hotel Lux?",
@@ -320,6 +321,73 @@ fn ambiguous_questions_accept_every_answer_or_are_scoped() {
         !cy.accept
             .iter()
             .any(|a| a.contains("Berg") || a.contains("Dahl"))
+    );
+}
+
+const TIMED: &str = "topic: ABC\nfacts:\n\
+    - {kind: head, person: Ann Berg, region: Germany, from: 1921, to: 1926}\n\
+    - {kind: head, person: Bo Dahl, region: Germany, from: 1926, to: 1930}\n\
+    - {kind: head, person: Cy Ek, region: Germany, during: 1923/1926}\n\
+    - {kind: head, person: Di Fors, region: Germany, during: 1931}\n\
+    - {kind: head, person: Ed Gran, region: Germany}\n\
+    - {kind: head, person: Flo Hed, region: France}\n\
+    - {kind: head, person: Gus Ivar, region: Spain}\n\
+    - {kind: head, person: Hal Lund, role: deputy, from: [1935, 1937], uncertain: true}\n";
+
+#[test]
+fn questions_name_the_time_when_the_answer_depends_on_it() {
+    let cards = make(&facts(TIMED));
+    let ann = by_prompt(&cards, "Who headed the ABC in Germany from 1921 to 1926?");
+    assert_eq!(ann.answer, "Ann Berg");
+    assert!(ann.accept.iter().all(|a| !a.contains("Dahl")), "{ann:?}");
+    let cy = by_prompt(&cards, "Who headed the ABC in Germany in the mid-1920s?");
+    // Ann (1921-1926) and Bo (from 1926) surely headed it within 1923-1926 too.
+    assert!(cy.accept.contains(&"Ann Berg".to_owned()), "{cy:?}");
+    assert!(cy.accept.contains(&"Bo Dahl".to_owned()), "{cy:?}");
+    assert!(!cy.accept.contains(&"Di Fors".to_owned()), "{cy:?}");
+    let di = by_prompt(&cards, "Who headed the ABC in Germany in 1931?");
+    assert_eq!(
+        di.accept,
+        vec!["Fors"],
+        "nobody else surely held it in 1931"
+    );
+    // Without a time of his own, Ed's question stays open and accepts every German head.
+    let ed = by_prompt(&cards, "Who headed the ABC in Germany?");
+    assert_eq!(ed.accept.len(), 5, "{ed:?}");
+    // An uncertain start names no time; its year card accepts both readings.
+    by_prompt(&cards, "Who was deputy head of the ABC?");
+    let germans = ["Ann Berg", "Bo Dahl", "Cy Ek", "Di Fors", "Ed Gran"];
+    for seed in 0..20 {
+        for c in generate(&facts(TIMED), &Options { seed }) {
+            if c.prompt.contains("in Germany") && c.kind == Kind::Choice {
+                let wrong = c.choices.iter().filter(|x| **x != c.answer);
+                assert!(
+                    wrong.clone().all(|w| !germans.contains(&w.as_str())),
+                    "{c:?}"
+                );
+            }
+            if c.kind == Kind::TrueFalse && c.answer == "false" && c.prompt.contains("in Germany") {
+                assert!(!germans.iter().any(|g| c.prompt.starts_with(g)), "{c:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_head_year_card_accepts_every_reading_of_an_uncertain_start() {
+    let facts = facts(
+        "facts:\n  - {kind: head, person: Ann Berg, org: ABC, from: [1935, 1937], uncertain: true}\n",
+    );
+    let cards = make(&facts);
+    let year = by_prompt(&cards, "In what year did Ann Berg become head of the ABC?");
+    assert_eq!(
+        (year.answer.as_str(), year.accept.as_slice()),
+        ("1935", &["1937".to_owned()][..])
+    );
+    assert!(
+        year.explanation
+            .as_deref()
+            .is_some_and(|e| e.contains("1935 or 1937"))
     );
 }
 
@@ -421,6 +489,146 @@ fn merge_refreshes_untouched_cards_and_keeps_edited_and_hand_written_ones() {
     let (again, r2) = merge(&merged, make(&changed), false);
     assert_eq!(again, merged);
     assert_eq!(r2.added, 0);
+}
+
+/// The ABC's heads, with ids as an extractor writes them; `who` heads it from 1921 to 1926.
+fn timed_heads(who: &str, id: &str) -> Facts {
+    facts(&format!(
+        "topic: ABC\nfacts:\n\
+         - {{kind: head, id: {id}, person: {who}, from: 1921, to: 1926}}\n\
+         - {{kind: head, person: Bo Dahl, from: 1926, to: 1930}}\n\
+         - {{kind: head, person: Cy Ek, region: Wales}}\n\
+         - {{kind: date, subject: ABC, event: founded, when: 1921}}\n"
+    ))
+}
+
+fn merge_facts(existing: &[Card], f: &Facts) -> (Vec<Card>, MergeReport) {
+    merge_with(existing, make(f), &content_ids(f), false)
+}
+
+#[test]
+fn a_fact_edited_to_name_another_head_retires_its_cards_and_starts_new_ones() {
+    let ann_id = f_id("Ann Berg");
+    let before = make(&timed_heads("Ann Berg", &ann_id));
+    let ann_cards: Vec<String> = keys(&before)
+        .into_iter()
+        .filter(|k| k.starts_with(&ann_id))
+        .collect();
+    assert!(ann_cards.len() >= 4, "{ann_cards:?}");
+    // The curator corrects who headed it from 1921 to 1926, keeping the fact's id.
+    let edited = timed_heads("Di Fors", &ann_id);
+    let (merged, report) = merge_facts(&before, &edited);
+    let retired: Vec<&String> = report.retired.iter().map(|(old, _)| old).collect();
+    assert_eq!(retired.len(), ann_cards.len(), "{report:?}");
+    assert!(ann_cards.iter().all(|k| retired.contains(&k)));
+    let ids = keys(&merged);
+    assert!(ann_cards.iter().all(|k| !ids.contains(k)), "old ids gone");
+    // The new cards are keyed as the re-extracted fact would be, and still know their question.
+    let di_id = f_id("Di Fors");
+    let new = by_prompt(&merged, "Who headed the ABC from 1921 to 1926?");
+    assert_eq!(new.id.as_str(), format!("{di_id}.recall-person"));
+    assert_eq!(new.answer, "Di Fors");
+    assert_eq!(
+        new.generated.as_ref().unwrap().key,
+        format!("{ann_id}.recall-person")
+    );
+    assert!(
+        report
+            .retired
+            .iter()
+            .all(|(_, new)| new.starts_with(&di_id))
+    );
+    // Unchanged questions keep their ids.
+    for k in keys(&before).iter().filter(|k| !k.starts_with(&ann_id)) {
+        assert!(ids.contains(k), "{k} kept");
+    }
+    round_trip(&merged);
+    // Merging again is stable: same bytes, nothing retired.
+    let (again, r2) = merge_facts(&merged, &edited);
+    assert_eq!(again, merged);
+    assert!(r2.retired.is_empty() && r2.added == 0, "{r2:?}");
+    // Re-extracted, the fact's id is its content's: the same cards.
+    let reextracted = timed_heads("Di Fors", &di_id);
+    let (same, r3) = merge_facts(&merged, &reextracted);
+    assert!(r3.retired.is_empty(), "{r3:?}");
+    assert_eq!(keys(&same), keys(&merged));
+    // Changed back, the first cards (and their history) return under their old ids.
+    let (back, r4) = merge_facts(&merged, &timed_heads("Ann Berg", &ann_id));
+    assert_eq!(r4.retired.len(), ann_cards.len());
+    let back_ids = keys(&back);
+    assert!(
+        ann_cards.iter().all(|k| back_ids.contains(k)),
+        "{back_ids:?}"
+    );
+}
+
+#[test]
+fn respelling_a_head_or_correcting_a_year_keeps_every_id() {
+    let id = f_id("Osip Piatnitsky");
+    let before = make(&timed_heads("Osip Piatnitsky", &id));
+    for f in [
+        timed_heads("Osip Pyatnitsky", &id),
+        facts(&to_yaml_facts(&timed_heads("Osip Piatnitsky", &id)).replace("to: 1926", "to: 1927")),
+    ] {
+        let (merged, report) = merge_facts(&before, &f);
+        assert!(report.retired.is_empty(), "{report:?}");
+        assert_eq!(keys(&merged), keys(&before));
+    }
+    // Without content ids (plain `merge`), a changed fact still gets fresh ids.
+    let (merged, report) = merge(&before, make(&timed_heads("Di Fors", &id)), false);
+    assert!(!report.retired.is_empty());
+    let new = by_prompt(&merged, "Who headed the ABC from 1921 to 1926?");
+    assert!(
+        new.id.as_str().starts_with(&format!("{id}.recall-person:")),
+        "{new:?}"
+    );
+}
+
+#[test]
+fn a_new_question_of_a_fact_joins_its_siblings() {
+    let f = facts(GERMANY);
+    let before = make(&f);
+    let mut dated = f.clone();
+    if let Body::Head(h) = &mut dated.facts[0].body {
+        h.from = Some(facts::When::parse("1921").unwrap());
+    }
+    let (merged, report) = merge(&before, make(&dated), false);
+    // Ann's year card, and Bo's questions, which no longer share Ann's prompt.
+    assert_eq!(report.added, 3, "{report:?}");
+    let fresh = make(&dated);
+    assert_eq!(
+        keys(&merged),
+        keys(&fresh),
+        "placed where a first generation puts it"
+    );
+    let at = merged.iter().position(|c| c.kind == Kind::Year).unwrap();
+    assert_eq!(
+        fact_of_key(merged[at - 1].id.as_str()),
+        fact_of_key(merged[at].id.as_str())
+    );
+}
+
+fn fact_of_key(key: &str) -> &str {
+    key.split('.').next().unwrap()
+}
+
+/// The content id of a head of the ABC with no region.
+fn f_id(person: &str) -> String {
+    Body::Head(Head {
+        person: person.into(),
+        org: None,
+        region: None,
+        role: Role::Head,
+        from: None,
+        to: None,
+        during: None,
+        order: None,
+    })
+    .id()
+}
+
+fn to_yaml_facts(f: &Facts) -> String {
+    facts::to_yaml(f)
 }
 
 #[test]
@@ -618,6 +826,30 @@ mod random {
         ]
     }
 
+    /// A head's time, as fields: none, a start, an end, a term, a `during` year or span,
+    /// an end known within a span, or a term with a year inside it. Years collide so heads of a group overlap.
+    fn term() -> impl Strategy<Value = String> {
+        (0_u8..9, 1920_u16..1932, 0_u16..6, 0_u8..4).prop_map(|(shape, y, n, k)| {
+            let spans = [(0, 3), (3, 6), (6, 9), (0, 9)];
+            let (a, b) = spans[usize::from(k)];
+            let decade = y - y % 10;
+            match shape {
+                0 | 1 => String::new(),
+                2 => format!("  from: {y}\n"),
+                3 => format!("  to: {y}\n"),
+                4 => format!("  from: {y}\n  to: {}\n", y + n),
+                5 => format!("  during: {y}\n"),
+                6 => format!("  during: {}/{}\n", decade + a, decade + b),
+                7 => format!("  to: {y}/{}\n", y + n),
+                _ => format!(
+                    "  from: {y}\n  to: {}\n  during: {}\n",
+                    y + n,
+                    y + n.min(u16::from(k))
+                ),
+            }
+        })
+    }
+
     /// One fact as a YAML list item.
     fn fact() -> impl Strategy<Value = String> {
         let source = |s: String| format!("  source: {{sentence: \"{s}\", span: [0, 1]}}\n");
@@ -628,11 +860,12 @@ mod random {
                 prop::option::of(pick(REGIONS)),
                 0_u8..3,
                 prop::option::of(1_u32..4),
-                any::<bool>()
+                any::<bool>(),
+                term()
             )
-                .prop_map(move |(p, org, region, role, order, with_source)| {
+                .prop_map(move |(p, org, region, role, order, with_source, term)| {
                     let role = ["head", "deputy", "representative"][usize::from(role)];
-                    let mut t = format!("- kind: head\n  person: {p}\n  role: {role}\n");
+                    let mut t = format!("- kind: head\n  person: {p}\n  role: {role}\n{term}");
                     if let Some(o) = org {
                         t.push_str(&format!("  org: {o}\n"));
                     }
@@ -774,6 +1007,96 @@ mod random {
                     }
                 }
             }
+        }
+
+        /// A head question scoped "in YEAR" or "from A to B" accepts every other head of the
+        /// group the facts say held the role then, and nobody whose known term excludes it.
+        #[test]
+        fn time_scoped_questions_accept_the_heads_of_that_time(f in facts_file()) {
+            let cards = generate(&f, &Options::default());
+            let ix = Index::new(&f, 0);
+            let year = |w: &Option<facts::When>| match w.as_ref().map(facts::When::dates) {
+                Some([d]) if d.end.is_none() => Some(d.start.year),
+                _ => None,
+            };
+            for c in cards.iter().filter(|c| c.id.as_str().ends_with(".recall-person")) {
+                let fact_id = c.id.as_str().trim_end_matches(".recall-person");
+                let Some((_, fact)) = ix.facts.iter().find(|(id, _)| id == fact_id) else { continue };
+                let Body::Head(h) = &fact.body else { continue };
+                let words: Vec<&str> = c.prompt.trim_end_matches('?').split(' ').collect();
+                let n = words.len();
+                let accepted = |p: &str| c.accept.iter().chain([&c.answer]).any(|a| fold(a) == fold(p));
+                for o in ix.group(h).iter().filter(|o| fold(&o.person) != fold(&h.person)) {
+                    let (from, to, during) = (year(&o.from), year(&o.to), year(&o.during));
+                    // ("became head of X in 1926" asks for a start, not a year of the term.)
+                    if n > 2 && words[n - 2] == "in" && !words.contains(&"became")
+                        && let Ok(y) = words[n - 1].parse::<u16>()
+                    {
+                        let held = from.zip(to).is_some_and(|(a, b)| a <= y && y <= b) || during == Some(y);
+                        let excluded = from.zip(to).is_some_and(|(a, b)| y < a || b < y);
+                        prop_assert!(!held || accepted(&o.person), "{:?} should accept {:?}", c.prompt, o.person);
+                        prop_assert!(!excluded || !accepted(&o.person), "{:?} accepts {:?}", c.prompt, o.person);
+                    }
+                    if n > 4 && words[n - 4] == "from" && words[n - 2] == "to"
+                        && let (Ok(a), Ok(b)) = (words[n - 3].parse::<u16>(), words[n - 1].parse::<u16>())
+                    {
+                        let same = from == Some(a) && to == Some(b);
+                        prop_assert!(!same || accepted(&o.person), "{:?} should accept {:?}", c.prompt, o.person);
+                    }
+                }
+            }
+        }
+
+        /// A head edited to name another person, keeping its id (as a curator does), retires
+        /// the cards of that fact that ask for its person and starts new ones; every other
+        /// question keeps its id; merging again changes nothing.
+        #[test]
+        fn a_head_edited_to_another_person_retires_its_cards_only(
+            f in facts_file(),
+            pick in any::<prop::sample::Index>(),
+        ) {
+            let mut f = f;
+            for fact in &mut f.facts {
+                fact.id = Some(fact.body.id());
+            }
+            let heads: Vec<usize> = (0..f.facts.len())
+                .filter(|&i| matches!(f.facts[i].body, Body::Head(_)))
+                .collect();
+            prop_assume!(!heads.is_empty());
+            let i = heads[pick.index(heads.len())];
+            let fact_id = f.facts[i].id.clone().unwrap_or_default();
+            prop_assume!(f.facts.iter().filter(|x| x.id.as_deref() == Some(fact_id.as_str())).count() == 1);
+            let before = generate(&f, &Options::default());
+            let mut edited = f.clone();
+            if let Body::Head(h) = &mut edited.facts[i].body {
+                "Zed Quist".clone_into(&mut h.person);
+            }
+            let fresh = generate(&edited, &Options::default());
+            let ids = content_ids(&edited);
+            let (merged, report) = merge_with(&before, fresh.clone(), &ids, false);
+            let now: HashSet<&str> = merged.iter().map(|c| c.id.as_str()).collect();
+            let prefix = format!("{fact_id}.");
+            let mine: Vec<&Card> = before.iter().filter(|c| c.id.as_str().starts_with(&prefix)).collect();
+            // (A head whose questions another fact's card asks, the same prompt, has only
+            // statements and years left: nothing in the deck names its person to compare.)
+            let asks_person = mine
+                .iter()
+                .any(|c| matches!(c.kind, Kind::Recall | Kind::Choice | Kind::Cloze));
+            if asks_person {
+                prop_assert_eq!(report.retired.len(), mine.len(), "{:?}", report);
+                for c in &mine {
+                    prop_assert!(!now.contains(c.id.as_str()), "{} kept its id", c.id.as_str());
+                }
+            }
+            let fresh_keys: HashSet<String> = super::keys(&fresh).into_iter().collect();
+            for c in before.iter().filter(|c| !c.id.as_str().starts_with(&prefix)) {
+                if fresh_keys.contains(c.id.as_str()) {
+                    prop_assert!(now.contains(c.id.as_str()), "{} lost", c.id.as_str());
+                }
+            }
+            let (again, r2) = merge_with(&merged, fresh, &ids, false);
+            prop_assert_eq!(&again, &merged);
+            prop_assert!(r2.retired.is_empty());
         }
 
         #[test]

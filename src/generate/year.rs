@@ -5,7 +5,7 @@
 use super::phrase::{self, year_answer};
 use super::{Index, card, key};
 use crate::deck::{Card, Kind};
-use crate::facts::{Body, Dated, Fact, Head, Role};
+use crate::facts::{Body, Dated, Fact, Head, Role, When};
 
 pub fn cards(ix: &Index<'_>, id: &str, fact: &Fact) -> Option<Card> {
     match &fact.body {
@@ -67,33 +67,60 @@ fn head(ix: &Index<'_>, id: &str, fact: &Fact, h: &Head) -> Option<Card> {
         .as_deref()
         .map(|r| format!(" in {}", ix.np(r)))
         .unwrap_or_default();
-    let (prompt, answer) = match (&h.from, &h.to) {
-        (Some(from), Some(to)) => {
-            let (a, b) = (from.first().start.year, to.first().start.year);
-            (
-                format!("During which years did {} head {org}{place}?", h.person),
-                if a == b {
-                    a.to_string()
-                } else {
-                    format!("{a}-{b}")
-                },
-            )
+    let span = |a: u16, b: u16| {
+        if a == b {
+            a.to_string()
+        } else {
+            format!("{a}-{b}")
         }
+    };
+    let years = |w: &When, end: bool| -> Vec<u16> {
+        w.dates()
+            .iter()
+            .map(|d| {
+                if end {
+                    d.end.unwrap_or(d.start).year
+                } else {
+                    d.start.year
+                }
+            })
+            .collect()
+    };
+    // Every reading of an uncertain start or end is an answer; the first is shown.
+    let (prompt, answers): (String, Vec<String>) = match (&h.from, &h.to) {
+        (Some(from), Some(to)) => (
+            format!("During which years did {} head {org}{place}?", h.person),
+            years(from, false)
+                .into_iter()
+                .flat_map(|a| years(to, true).into_iter().map(move |b| (a, b)))
+                .filter(|(a, b)| a <= b)
+                .map(|(a, b)| span(a, b))
+                .collect(),
+        ),
         (Some(from), None) => (
             format!("In what year did {} become head of {org}{place}?", h.person),
-            from.first().start.year.to_string(),
+            years(from, false).iter().map(ToString::to_string).collect(),
         ),
         (None, Some(to)) => (
             format!("Until what year did {} head {org}{place}?", h.person),
-            to.first().start.year.to_string(),
+            years(to, true).iter().map(ToString::to_string).collect(),
         ),
         (None, None) => return None,
     };
-    Some(card(
+    let (answer, accept) = answers.split_first()?;
+    let mut c = card(
         &key(id, "year"),
         Kind::Year,
         prompt,
-        answer,
+        answer.clone(),
         Some(fact),
-    ))
+    );
+    c.accept = accept.to_vec();
+    if !c.accept.is_empty() {
+        c.explanation = Some(format!(
+            "The sources disagree: they give {}; each is accepted.",
+            answers.join(" or ")
+        ));
+    }
+    Some(c)
 }

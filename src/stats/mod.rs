@@ -275,20 +275,24 @@ impl CardReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{CardRef, ImportedReview};
+    use crate::store::{CardRef, ImportedReview, LoggedReview};
 
     fn review(at: Timestamp, cram: bool) -> ImportedReview {
         ImportedReview {
             card: CardRef::Number(1 + at.as_second() % 7),
-            reviewed_at: at,
-            rating: Rating::Good,
-            answer: String::new(),
-            verdict: "correct".into(),
-            response_ms: 0,
-            scheduler: "fsrs-6".into(),
-            cram,
             uid: None,
             device: None,
+            review: LoggedReview {
+                reviewed_at: at,
+                rating: Rating::Good,
+                answer: String::new(),
+                verdict: "correct".into(),
+                response_ms: 0,
+                scheduler: "fsrs-6".into(),
+                cram,
+                format: None,
+                confusion: None,
+            },
         }
     }
 

@@ -1,10 +1,10 @@
 //! Confusions: wrong answers that were another known entity of the deck, kept with their
-//! review (migration 0008) and counted for `factdrill stats`. Written only by
-//! `Store::record_with`, in the answer's own transaction; deleted with the review (undo).
+//! review (migration 0007) and counted for `factdrill stats`. Written with their review
+//! (`log::insert`: an answer, an import, a synced review); deleted with it (undo).
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
-use super::{Store, StoreError, timestamp};
+use super::{Confusion, LoggedReview, NewReview, Store, StoreError, timestamp};
 
 /// The confusion an answer showed: the entity given instead of the card's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,18 +35,22 @@ pub struct FormattedReview {
     pub kind: String,
 }
 
-/// Records the extras of the review just inserted on `conn`.
-pub(super) fn insert_extra(
-    conn: &Connection,
-    card: i64,
-    extra: &ReviewExtra<'_>,
-) -> rusqlite::Result<()> {
-    let review = conn.last_insert_rowid();
-    if let Some(format) = extra.format {
-        conn.prepare_cached("INSERT INTO review_format (review_id, format) VALUES (?1, ?2)")?
-            .execute(params![review, format])?;
+/// The review an answer appends to the log: `record_with`'s review and its extras.
+pub(super) fn logged(review: &NewReview<'_>, extra: &ReviewExtra<'_>) -> LoggedReview {
+    LoggedReview {
+        reviewed_at: review.reviewed_at,
+        rating: review.rating,
+        answer: review.answer.to_owned(),
+        verdict: review.verdict.to_owned(),
+        response_ms: review.response_ms,
+        scheduler: review.scheduler.to_owned(),
+        cram: review.cram,
+        format: extra.format.map(str::to_owned),
+        confusion: extra.confused.map(|c| Confusion {
+            given: c.given.to_owned(),
+            expected: c.expected.to_owned(),
+        }),
     }
-    insert_for(conn, review, card, extra.confused.as_ref())
 }
 
 /// One confused pair on one card, with how often it happened.
@@ -67,32 +71,6 @@ pub struct ConfusedPair {
 
 fn as_text<S: serde::Serializer>(at: &jiff::Timestamp, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&at.to_string())
-}
-
-/// Records the confusion of the review just inserted on `conn` (its row id is
-/// `last_insert_rowid`); nothing when there is none.
-pub(super) fn insert(
-    conn: &Connection,
-    card: i64,
-    confused: Option<&Confused<'_>>,
-) -> rusqlite::Result<()> {
-    insert_for(conn, conn.last_insert_rowid(), card, confused)
-}
-
-fn insert_for(
-    conn: &Connection,
-    review: i64,
-    card: i64,
-    confused: Option<&Confused<'_>>,
-) -> rusqlite::Result<()> {
-    let Some(confused) = confused else {
-        return Ok(());
-    };
-    conn.prepare_cached(
-        "INSERT INTO confusion (review_id, card_id, given, expected) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![review, card, confused.given, confused.expected])?;
-    Ok(())
 }
 
 impl Store {

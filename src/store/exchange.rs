@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Insert, LogEntry, Store, StoreError, classify, insert_review, timestamp};
-use crate::schedule::Rating;
+use super::log::{self, Insert, LoggedReview};
+use super::{Store, StoreError, classify};
 
 /// One review with everything needed to put it back in another database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,18 +23,11 @@ pub struct ExportedReview {
     pub kind: String,
     pub prompt: String,
     pub card_answer: String,
-    pub reviewed_at: Timestamp,
-    pub rating: Rating,
-    pub answer: String,
-    pub verdict: String,
-    pub response_ms: u64,
-    pub scheduler: String,
-    /// A cram (practice) review, which the scheduler ignores.
-    pub cram: bool,
     /// The review's global id (see docs/sync.md).
     pub uid: String,
     /// The device that recorded it.
     pub device: String,
+    pub review: LoggedReview,
 }
 
 /// Which card an imported review belongs to.
@@ -58,18 +51,11 @@ pub enum CardRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedReview {
     pub card: CardRef,
-    pub reviewed_at: Timestamp,
-    pub rating: Rating,
-    pub answer: String,
-    pub verdict: String,
-    pub response_ms: u64,
-    pub scheduler: String,
-    /// A cram (practice) review, which the scheduler ignores.
-    pub cram: bool,
     /// The review's global id and recording device, when the file has them (factdrill's
     /// JSON): kept, so a review imported here and also synced here is one review.
     pub uid: Option<String>,
     pub device: Option<String>,
+    pub review: LoggedReview,
 }
 
 /// What an import did.
@@ -94,15 +80,15 @@ impl Store {
     ) -> Result<Result<(), std::io::Error>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT card.id, deck.key, deck.name, card.key, card.kind, card.prompt,
-                        card.answer, r.reviewed_at, r.rating, r.answer, r.verdict,
-                        r.response_ms, r.scheduler, r.mode = 'cram', coalesce(r.uid, ''),
-                        coalesce(r.device, '')
+                        card.answer, coalesce(r.uid, ''), coalesce(r.device, ''), {}
                  FROM review AS r JOIN card ON card.id = r.card_id
-                 JOIN deck ON deck.id = card.deck_id
+                 JOIN deck ON deck.id = card.deck_id {}
                  ORDER BY r.card_id, r.reviewed_at, r.id",
-            )
+                log::COLUMNS,
+                log::JOINS
+            ))
             .map_err(self.fail())?;
         let mut rows = stmt.query([]).map_err(self.fail())?;
         while let Some(row) = rows.next().map_err(self.fail())? {
@@ -116,15 +102,9 @@ impl Store {
                     kind: get(4)?,
                     prompt: get(5)?,
                     card_answer: get(6)?,
-                    reviewed_at: timestamp(row.get(7)?),
-                    rating: Rating::from_number(row.get(8)?).unwrap_or(Rating::Again),
-                    answer: get(9)?,
-                    verdict: get(10)?,
-                    response_ms: u64::try_from(row.get::<_, i64>(11)?).unwrap_or(0),
-                    scheduler: get(12)?,
-                    cram: row.get(13)?,
-                    uid: get(14)?,
-                    device: get(15)?,
+                    uid: get(7)?,
+                    device: get(8)?,
+                    review: log::read(row, 9)?,
                 })
             })()
             .map_err(self.fail())?;
@@ -147,29 +127,26 @@ impl Store {
         let tx = self.conn.transaction().map_err(fail)?;
         let mut report = ImportReport::default();
         let mut resolver = Resolver::new(&tx, now);
+        // The log before this import (see `Insert::ImportWithId`).
+        let before: i64 = tx
+            .query_row("SELECT coalesce(max(id), 0) FROM review", [], |r| r.get(0))
+            .map_err(fail)?;
         for review in reviews {
             let (card_id, deck, created) = resolver.resolve(&review.card).map_err(fail)?;
             report.cards_created += usize::from(created);
             if !report.decks.iter().any(|d| d == deck) {
                 report.decks.push(deck.to_owned());
             }
-            let entry = LogEntry {
-                reviewed_at: review.reviewed_at,
-                rating: review.rating,
-                answer: &review.answer,
-                verdict: &review.verdict,
-                response_ms: review.response_ms,
-                scheduler: &review.scheduler,
-                cram: review.cram,
+            let insert = match &review.uid {
+                Some(uid) => Insert::ImportWithId {
+                    uid,
+                    device: review.device.as_deref(),
+                    before,
+                },
+                None => Insert::Import,
             };
-            let added = match &review.uid {
-                Some(uid) => {
-                    super::sync::insert_with_id(&tx, card_id, &entry, uid, review.device.as_deref())
-                }
-                None => insert_review(&tx, card_id, &entry, Insert::IfNew),
-            }
-            .map_err(fail)?;
-            if added == 1 {
+            let added = log::insert(&tx, card_id, &review.review, insert).map_err(fail)?;
+            if added.is_some() {
                 report.added += 1;
             } else {
                 report.skipped += 1;
@@ -353,6 +330,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::Rating;
 
     fn at(ms: i64) -> Timestamp {
         Timestamp::from_millisecond(1_772_000_000_000 + ms).unwrap()
@@ -386,16 +364,23 @@ mod tests {
             .enumerate()
             .map(|(i, card)| ImportedReview {
                 card,
-                // The last review repeats the one before: same card, same time.
-                reviewed_at: at(1000 * (i.min(7) as i64)),
-                rating: Rating::from_number(1 + (i % 4) as i64).unwrap(),
-                answer: format!("typed {i}"),
-                verdict: "correct".into(),
-                response_ms: 100 * i as u64,
-                scheduler: "fsrs-6".into(),
-                cram: false,
                 uid: None,
                 device: None,
+                review: LoggedReview {
+                    // The last review repeats the one before: same card, same time.
+                    reviewed_at: at(1000 * (i.min(7) as i64)),
+                    rating: Rating::from_number(1 + (i % 4) as i64).unwrap(),
+                    answer: format!("typed {i}"),
+                    verdict: "correct".into(),
+                    response_ms: 100 * i as u64,
+                    scheduler: "fsrs-6".into(),
+                    cram: false,
+                    format: (i % 3 == 0).then(|| "recall".to_owned()),
+                    confusion: (i == 2).then(|| super::super::Confusion {
+                        given: "someone".into(),
+                        expected: "answer".into(),
+                    }),
+                },
             })
             .collect()
     }

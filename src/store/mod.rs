@@ -16,6 +16,7 @@ mod confusion;
 mod digest;
 mod due;
 mod exchange;
+mod log;
 mod marks;
 mod migrate;
 mod params;
@@ -37,6 +38,7 @@ use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 pub use confusion::{Confused, ConfusedPair, FormattedReview, ReviewExtra};
 pub use digest::{DigestCard, DigestMark, DigestTx, LogKey, LogRow, StoredFold, StoredRead};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
+pub use log::{Confusion, LoggedReview};
 pub use marks::{FoundCard, Undone};
 pub use migrate::{LATEST_VERSION, MigrationBackup};
 pub use params::{ParamScope, SavedParameters};
@@ -193,19 +195,6 @@ pub struct CardHistory {
     pub answer: String,
     pub retired: bool,
     pub reviews: Vec<LoggedReview>,
-}
-
-/// One row of the review log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoggedReview {
-    pub reviewed_at: Timestamp,
-    pub rating: Rating,
-    pub answer: String,
-    pub verdict: String,
-    pub response_ms: u64,
-    pub scheduler: String,
-    /// A cram review, which the scheduler's fold ignores.
-    pub cram: bool,
 }
 
 /// Counts of what happened in a time window, for limits and stats.
@@ -724,19 +713,10 @@ impl Store {
         let fail = |e| classify(&path, e);
         // IMMEDIATE (see `setup`): no other writer between this read and the writes below.
         let tx = self.conn.transaction().map_err(fail)?;
-        let entry = LogEntry {
-            reviewed_at: review.reviewed_at,
-            rating: review.rating,
-            answer: review.answer,
-            verdict: review.verdict,
-            response_ms: review.response_ms,
-            scheduler: review.scheduler,
-            cram: review.cram,
-        };
+        let entry = confusion::logged(review, extra);
         if review.cram {
             // Practice: logged, and nothing else changes.
-            insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
-            confusion::insert_extra(&tx, review.handle, extra).map_err(fail)?;
+            log::insert(&tx, review.handle, &entry, log::Insert::Answer).map_err(fail)?;
             return tx.commit().map_err(fail);
         }
         let cached: Option<String> = tx
@@ -757,15 +737,10 @@ impl Store {
             )
             .map_err(fail)?;
         }
-        insert_review(&tx, review.handle, &entry, Insert::Always).map_err(fail)?;
-        confusion::insert_extra(&tx, review.handle, extra).map_err(fail)?;
+        let id = log::insert(&tx, review.handle, &entry, log::Insert::Answer).map_err(fail)?;
         if review.leech {
             let uid: String = tx
-                .query_row(
-                    "SELECT uid FROM review WHERE id = ?1",
-                    [tx.last_insert_rowid()],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT uid FROM review WHERE id = ?1", [id], |r| r.get(0))
                 .map_err(fail)?;
             marks::mark_leech(&tx, review.handle, &uid, review.reviewed_at).map_err(fail)?;
         }
@@ -903,27 +878,19 @@ impl Store {
             .map_err(self.fail())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.fail())?;
-        let mut log = self
+        let mut reviews = self
             .conn
-            .prepare(
-                "SELECT reviewed_at, rating, answer, verdict, response_ms, scheduler, mode = 'cram'
-                 FROM review WHERE card_id = ?1 ORDER BY reviewed_at, uid, id",
-            )
+            .prepare(&format!(
+                "SELECT {} FROM review AS r {}
+                 WHERE r.card_id = ?1 ORDER BY r.reviewed_at, r.uid, r.id",
+                log::COLUMNS,
+                log::JOINS
+            ))
             .map_err(self.fail())?;
         let mut found = Vec::new();
         for (id, mut history) in rows {
-            history.reviews = log
-                .query_map(params![id], |r| {
-                    Ok(LoggedReview {
-                        reviewed_at: timestamp(r.get(0)?),
-                        rating: Rating::from_number(r.get(1)?).unwrap_or(Rating::Again),
-                        answer: r.get(2)?,
-                        verdict: r.get(3)?,
-                        response_ms: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
-                        scheduler: r.get(5)?,
-                        cram: r.get(6)?,
-                    })
-                })
+            history.reviews = reviews
+                .query_map(params![id], |r| log::read(r, 0))
                 .map_err(self.fail())?
                 .collect::<Result<_, _>>()
                 .map_err(self.fail())?;
@@ -970,63 +937,6 @@ const DECK_MARKS: &str = "SELECT m.card_id, m.suspended_at, m.buried_until, m.fl
 /// 0007), so neither the cards' texts are read nor anything sorted.
 const DECK_CARDS: &str = "SELECT id, key FROM card INDEXED BY card_in_deck_order
      WHERE deck_id = ?1 AND retired_at IS NULL ORDER BY position";
-
-/// One row of the review log, as `record` and `import_reviews` both write it.
-struct LogEntry<'a> {
-    reviewed_at: Timestamp,
-    rating: Rating,
-    answer: &'a str,
-    verdict: &'a str,
-    response_ms: u64,
-    scheduler: &'a str,
-    /// Logged as cram practice.
-    cram: bool,
-}
-
-/// Whether a review the log already has (same card, same millisecond) is written again.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Insert {
-    /// An answer just given: always a new row (a pinned clock can repeat a millisecond).
-    Always,
-    /// An imported review: skipped if the log has it, so importing twice adds nothing.
-    IfNew,
-}
-
-/// Appends one review to the log; returns how many rows were written (0 or 1).
-fn insert_review(
-    conn: &Connection,
-    card_id: i64,
-    entry: &LogEntry<'_>,
-    insert: Insert,
-) -> rusqlite::Result<usize> {
-    let guard = match insert {
-        Insert::Always => "",
-        Insert::IfNew => {
-            " WHERE NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)"
-        }
-    };
-    // Every review gets its global id (and this device's id) as it is written: sync merges
-    // logs by it (docs/sync.md).
-    let uid = sync::review_uid(conn, entry.reviewed_at)?;
-    // Cached: an import runs this once per row, and preparing costs more than the insert.
-    conn.prepare_cached(&format!(
-        "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler, mode,
-                             uid, device)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                ?9, (SELECT value FROM meta WHERE key = 'device_id'){guard}"
-    ))?
-    .execute(params![
-        card_id,
-        entry.reviewed_at.as_millisecond(),
-        entry.rating.number(),
-        entry.answer,
-        entry.verdict,
-        i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
-        entry.scheduler,
-        if entry.cram { "cram" } else { "normal" },
-        uid,
-    ])
-}
 
 /// The fuzz seed of a card: a hash of its deck and card ids, so a card's intervals are
 /// spread the same way every time its log is replayed.

@@ -11,9 +11,9 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use super::log::{self, LoggedReview};
 use super::{Store, StoreError, classify, marks, timestamp};
 use crate::mark::{Flag, MarkChange, MarkEvent};
-use crate::schedule::Rating;
 
 /// This database as a sync device.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,16 +37,7 @@ pub struct SyncReview {
     pub prompt: String,
     /// The card's answer (its text in the deck), so a placeholder card reads well.
     pub card_answer: String,
-    pub reviewed_at: Timestamp,
-    pub rating: Rating,
-    pub answer: String,
-    pub verdict: String,
-    pub response_ms: u64,
-    pub scheduler: String,
-    /// Cram practice, which the scheduler ignores.
-    pub cram: bool,
-    /// The known entity a wrong answer named (`store::confusion`), expected `card_answer`.
-    pub confused_with: Option<String>,
+    pub review: LoggedReview,
 }
 
 /// A deleted review (undo), by its id.
@@ -101,7 +92,7 @@ impl SyncEvent {
     /// When it happened.
     pub fn time(&self) -> Timestamp {
         match self {
-            SyncEvent::Review(r) => r.reviewed_at,
+            SyncEvent::Review(r) => r.review.reviewed_at,
             SyncEvent::Delete(d) => d.deleted_at,
             SyncEvent::Mark(m) => m.event.at,
         }
@@ -162,11 +153,16 @@ pub struct Applied {
 }
 
 /// The columns of a review as sync writes it; `review_row` reads them.
-const REVIEW_COLUMNS: &str = "SELECT r.uid, coalesce(r.device, ''), deck.key, deck.name, card.key,
-        card.kind, card.prompt, r.reviewed_at, r.rating, r.answer, r.verdict, r.response_ms,
-        r.scheduler, card.answer, r.mode = 'cram',
-        (SELECT given FROM confusion WHERE confusion.review_id = r.id)
-     FROM review AS r JOIN card ON card.id = r.card_id JOIN deck ON deck.id = card.deck_id";
+fn review_columns() -> String {
+    format!(
+        "SELECT r.uid, coalesce(r.device, ''), deck.key, deck.name, card.key, card.kind,
+                card.prompt, card.answer, {}
+         FROM review AS r JOIN card ON card.id = r.card_id JOIN deck ON deck.id = card.deck_id
+         {}",
+        log::COLUMNS,
+        log::JOINS
+    )
+}
 
 fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
     Ok(SyncReview {
@@ -177,15 +173,8 @@ fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncReview> {
         card: r.get(4)?,
         kind: r.get(5)?,
         prompt: r.get(6)?,
-        reviewed_at: timestamp(r.get(7)?),
-        rating: Rating::from_number(r.get(8)?).unwrap_or(Rating::Again),
-        answer: r.get(9)?,
-        verdict: r.get(10)?,
-        response_ms: u64::try_from(r.get::<_, i64>(11)?).unwrap_or(0),
-        scheduler: r.get(12)?,
-        card_answer: r.get(13)?,
-        cram: r.get(14)?,
-        confused_with: r.get(15)?,
+        card_answer: r.get(7)?,
+        review: log::read(r, 8)?,
     })
 }
 
@@ -314,10 +303,11 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{REVIEW_COLUMNS}
+                "{}
                  WHERE r.uid IS NOT NULL AND NOT EXISTS
                     (SELECT 1 FROM sync_seen WHERE kind = 'review' AND uid = r.uid)
-                 ORDER BY r.id LIMIT ?1"
+                 ORDER BY r.id LIMIT ?1",
+                review_columns()
             ))
             .map_err(self.fail())?;
         let rows = stmt
@@ -465,7 +455,11 @@ impl Store {
                         cards.insert(key, id);
                         id
                     };
-                    insert_synced(&tx, card_id, review).map_err(fail)?;
+                    let insert = log::Insert::Synced {
+                        uid: &review.uid,
+                        device: &review.device,
+                    };
+                    log::insert(&tx, card_id, &review.review, insert).map_err(fail)?;
                     touched.insert(card_id);
                     applied.reviews += 1;
                     applied.own_unknown += usize::from(review.device == own);
@@ -550,7 +544,7 @@ impl Store {
     pub fn synced_log(&self) -> Result<Vec<SyncReview>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(&format!("{REVIEW_COLUMNS} ORDER BY r.uid"))
+            .prepare(&format!("{} ORDER BY r.uid", review_columns()))
             .map_err(self.fail())?;
         let rows = stmt.query_map([], review_row).map_err(self.fail())?;
         rows.collect::<Result<_, _>>().map_err(self.fail())
@@ -742,64 +736,6 @@ fn placeholder_card(
     Ok(tx.last_insert_rowid())
 }
 
-fn insert_synced(tx: &Transaction<'_>, card_id: i64, r: &SyncReview) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
-                             uid, device, mode)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        card_id,
-        r.reviewed_at.as_millisecond(),
-        r.rating.number(),
-        r.answer,
-        r.verdict,
-        i64::try_from(r.response_ms).unwrap_or(i64::MAX),
-        r.scheduler,
-        r.uid,
-        r.device,
-        if r.cram { "cram" } else { "normal" },
-    ])?;
-    let confused = r.confused_with.as_deref().map(|given| super::Confused {
-        given,
-        expected: &r.card_answer,
-    });
-    super::confusion::insert(tx, card_id, confused.as_ref())
-}
-
-/// Inserts an imported review that comes with its global id, keeping the id and recording
-/// device; skipped (0) if the log has that id, a tombstone for it, or a review of the card at
-/// the same millisecond (the import's identity rule).
-pub(super) fn insert_with_id(
-    conn: &Connection,
-    card_id: i64,
-    entry: &super::LogEntry<'_>,
-    uid: &str,
-    device: Option<&str>,
-) -> rusqlite::Result<usize> {
-    conn.prepare_cached(
-        "INSERT INTO review (card_id, reviewed_at, rating, answer, verdict, response_ms, scheduler,
-                             uid, device, mode)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                coalesce(?9, (SELECT value FROM meta WHERE key = 'device_id')), ?10
-         WHERE NOT EXISTS (SELECT 1 FROM review WHERE uid = ?8)
-           AND NOT EXISTS (SELECT 1 FROM review_tombstone WHERE uid = ?8)
-           AND NOT EXISTS (SELECT 1 FROM review WHERE card_id = ?1 AND reviewed_at = ?2)",
-    )?
-    .execute(params![
-        card_id,
-        entry.reviewed_at.as_millisecond(),
-        entry.rating.number(),
-        entry.answer,
-        entry.verdict,
-        i64::try_from(entry.response_ms).unwrap_or(i64::MAX),
-        entry.scheduler,
-        uid,
-        device,
-        if entry.cram { "cram" } else { "normal" },
-    ])
-}
-
 /// The low 62 bits of a UUID: the random part after the variant.
 const RAND_B: u128 = (1 << 62) - 1;
 
@@ -843,7 +779,7 @@ mod tests {
     use super::*;
     use crate::deck::{self, Id};
     use crate::mark::{Flag, MarkChange, Marks};
-    use crate::schedule::{Fsrs, Scheduler};
+    use crate::schedule::{Fsrs, Rating, Scheduler};
     use crate::store::{NewReview, migrate};
 
     const DECK: &str = "id: d\nname: D\ncards:\n  - {id: a, prompt: pa, answer: x}\n  - {id: b, prompt: pb, answer: y}\n";

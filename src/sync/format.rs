@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::mark::{Flag, MarkChange, MarkEvent};
 use crate::schedule::Rating;
-use crate::store::{SyncDelete, SyncEvent, SyncMark, SyncReview};
+use crate::store::{LoggedReview, SyncDelete, SyncEvent, SyncMark, SyncReview};
 
 /// The header's `format` value.
 pub const FORMAT: &str = "factdrill-sync";
@@ -20,7 +20,10 @@ pub const FORMAT: &str = "factdrill-sync";
 ///
 /// Version 2 added mark events (`"type": "mark"`), written with `"v": 2`. Factdrill 1 reads
 /// a file up to its first such line and then refuses the rest of it, saying to upgrade.
-pub const VERSION: u64 = 2;
+/// Version 3 added to reviews the question's format (`question_format`) and the answer
+/// expected in a confusion (`confused_expected`): a review line that carries a format or
+/// a confusion says `"v": 3`, so a reader that would drop them refuses it instead.
+pub const VERSION: u64 = 3;
 
 /// The version a header says: what a reader needs for the header and the lines without a
 /// `v`. Reviews, deletions and names are still version 1, so a device that never marks a
@@ -29,6 +32,9 @@ pub const HEADER_VERSION: u64 = 1;
 
 /// The version a mark line says (`"v": 2`).
 pub const MARK_VERSION: u64 = 2;
+
+/// The version a review line with a format or a confusion says (`"v": 3`).
+pub const REVIEW_EXTRA_VERSION: u64 = 3;
 
 /// A device file's first line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +54,9 @@ struct HeaderOut<'a> {
 
 #[derive(Serialize)]
 struct ReviewOut<'a> {
+    /// First, so an older reader refuses the line before anything else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    v: Option<u64>,
     #[serde(rename = "type")]
     kind_of: &'static str,
     uid: &'a str,
@@ -65,9 +74,14 @@ struct ReviewOut<'a> {
     response_ms: u64,
     scheduler: &'a str,
     mode: &'static str,
+    /// Only on the reviews recorded with one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question_format: Option<&'a str>,
     /// Only on a wrong answer that named another known entity.
     #[serde(skip_serializing_if = "Option::is_none")]
     confused_with: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confused_expected: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -120,25 +134,32 @@ pub fn header_line(header: &Header) -> String {
 /// One event as a line (with its newline).
 pub fn event_line(event: &SyncEvent) -> String {
     match event {
-        SyncEvent::Review(r) => line_of(&ReviewOut {
-            kind_of: "review",
-            uid: &r.uid,
-            device: &r.device,
-            time: r.reviewed_at.as_millisecond(),
-            deck: &r.deck,
-            deck_name: &r.deck_name,
-            card: &r.card,
-            kind: &r.kind,
-            prompt: &r.prompt,
-            card_answer: &r.card_answer,
-            rating: r.rating.number(),
-            answer: &r.answer,
-            verdict: &r.verdict,
-            response_ms: r.response_ms,
-            scheduler: &r.scheduler,
-            mode: if r.cram { "cram" } else { "normal" },
-            confused_with: r.confused_with.as_deref(),
-        }),
+        SyncEvent::Review(r) => {
+            let review = &r.review;
+            let extra = review.format.is_some() || review.confusion.is_some();
+            line_of(&ReviewOut {
+                v: extra.then_some(REVIEW_EXTRA_VERSION),
+                kind_of: "review",
+                uid: &r.uid,
+                device: &r.device,
+                time: review.reviewed_at.as_millisecond(),
+                deck: &r.deck,
+                deck_name: &r.deck_name,
+                card: &r.card,
+                kind: &r.kind,
+                prompt: &r.prompt,
+                card_answer: &r.card_answer,
+                rating: review.rating.number(),
+                answer: &review.answer,
+                verdict: &review.verdict,
+                response_ms: review.response_ms,
+                scheduler: &review.scheduler,
+                mode: if review.cram { "cram" } else { "normal" },
+                question_format: review.format.as_deref(),
+                confused_with: review.confusion.as_ref().map(|c| c.given.as_str()),
+                confused_expected: review.confusion.as_ref().map(|c| c.expected.as_str()),
+            })
+        }
         SyncEvent::Delete(d) => line_of(&DeleteOut {
             kind_of: "delete",
             uid: &d.uid,
@@ -293,7 +314,12 @@ struct ReviewLine {
     #[serde(default)]
     mode: Option<String>,
     #[serde(default)]
+    question_format: Option<String>,
+    #[serde(default)]
     confused_with: Option<String>,
+    /// Version 3; before, the expected answer was the line's `card_answer`.
+    #[serde(default)]
+    confused_expected: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -377,6 +403,21 @@ enum Line {
     Name(String),
 }
 
+/// A review's (or deletion's) id must be a UUID.
+fn check_uid(uid: &str, n: usize) -> Result<(), LineProblem> {
+    uuid::Uuid::parse_str(uid)
+        .map(|_| ())
+        .map_err(|_| LineProblem::bad(n, format!("{uid:?} is not a review id (a UUID)")))
+}
+
+fn check_device(id: &str, n: usize) -> Result<(), LineProblem> {
+    if valid_device(id) {
+        Ok(())
+    } else {
+        Err(LineProblem::bad(n, format!("{id:?} is not a device id")))
+    }
+}
+
 fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
     let value: Value = serde_json::from_slice(line)
         .map_err(|e| LineProblem::bad(n, format!("not a JSON object ({e})")))?;
@@ -386,77 +427,10 @@ fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
         Timestamp::from_millisecond(ms)
             .map_err(|_| LineProblem::bad(n, format!("time {ms} is out of range")))
     };
-    let uid = |uid: &str| {
-        uuid::Uuid::parse_str(uid)
-            .map(|_| ())
-            .map_err(|_| LineProblem::bad(n, format!("{uid:?} is not a review id (a UUID)")))
-    };
-    let device = |id: &str| {
-        if valid_device(id) {
-            Ok(())
-        } else {
-            Err(LineProblem::bad(n, format!("{id:?} is not a device id")))
-        }
-    };
+    let uid = |uid: &str| check_uid(uid, n);
+    let device = |id: &str| check_device(id, n);
     match value.get("type").and_then(Value::as_str) {
-        Some("review") => {
-            let r: ReviewLine = serde_json::from_value(value).map_err(bad_field)?;
-            uid(&r.uid)?;
-            device(&r.device)?;
-            if crate::deck::Id::parse(&r.deck).is_err() {
-                return Err(LineProblem::bad(
-                    n,
-                    format!("{:?} is not a deck id", r.deck),
-                ));
-            }
-            if r.card.trim().is_empty() {
-                return Err(LineProblem::bad(n, "the card id is empty"));
-            }
-            let rating = Rating::from_number(r.rating)
-                .ok_or_else(|| LineProblem::bad(n, format!("rating {} is not 1 to 4", r.rating)))?;
-            if !VERDICTS.contains(&r.verdict.as_str()) {
-                return Err(LineProblem::bad(
-                    n,
-                    format!(
-                        "verdict {:?} is not one of {}",
-                        r.verdict,
-                        VERDICTS.join(", ")
-                    ),
-                ));
-            }
-            let cram = match r.mode.as_deref() {
-                None | Some("normal") => false,
-                Some("cram") => true,
-                Some(other) => {
-                    return Err(LineProblem::bad(
-                        n,
-                        format!("mode {other:?} is not \"normal\" or \"cram\""),
-                    ));
-                }
-            };
-            Ok(Line::Event(SyncEvent::Review(SyncReview {
-                uid: r.uid,
-                device: r.device,
-                deck_name: if r.deck_name.is_empty() {
-                    r.deck.clone()
-                } else {
-                    r.deck_name
-                },
-                deck: r.deck,
-                card: r.card,
-                kind: r.kind.unwrap_or_else(|| "recall".to_owned()),
-                prompt: r.prompt,
-                card_answer: r.card_answer,
-                reviewed_at: time(r.time)?,
-                rating,
-                answer: r.answer,
-                verdict: r.verdict,
-                response_ms: r.response_ms,
-                scheduler: r.scheduler,
-                cram,
-                confused_with: r.confused_with.filter(|c| !c.trim().is_empty()),
-            })))
-        }
+        Some("review") => parse_review(value, n),
         Some("delete") => {
             let d: DeleteLine = serde_json::from_value(value).map_err(bad_field)?;
             uid(&d.uid)?;
@@ -482,6 +456,81 @@ fn parse_line(line: &[u8], n: usize) -> Result<Line, LineProblem> {
 
 /// The event types this version reads, for the error about one it does not.
 const EVENT_TYPES: &str = "\"review\", \"delete\", \"mark\" or \"name\"";
+
+/// A review line.
+fn parse_review(value: Value, n: usize) -> Result<Line, LineProblem> {
+    let bad_field = |e: serde_json::Error| LineProblem::bad(n, e.to_string());
+    let time = |ms: i64| {
+        Timestamp::from_millisecond(ms)
+            .map_err(|_| LineProblem::bad(n, format!("time {ms} is out of range")))
+    };
+    let r: ReviewLine = serde_json::from_value(value).map_err(bad_field)?;
+    check_uid(&r.uid, n)?;
+    check_device(&r.device, n)?;
+    if crate::deck::Id::parse(&r.deck).is_err() {
+        return Err(LineProblem::bad(
+            n,
+            format!("{:?} is not a deck id", r.deck),
+        ));
+    }
+    if r.card.trim().is_empty() {
+        return Err(LineProblem::bad(n, "the card id is empty"));
+    }
+    let rating = Rating::from_number(r.rating)
+        .ok_or_else(|| LineProblem::bad(n, format!("rating {} is not 1 to 4", r.rating)))?;
+    if !VERDICTS.contains(&r.verdict.as_str()) {
+        return Err(LineProblem::bad(
+            n,
+            format!(
+                "verdict {:?} is not one of {}",
+                r.verdict,
+                VERDICTS.join(", ")
+            ),
+        ));
+    }
+    let cram = match r.mode.as_deref() {
+        None | Some("normal") => false,
+        Some("cram") => true,
+        Some(other) => {
+            return Err(LineProblem::bad(
+                n,
+                format!("mode {other:?} is not \"normal\" or \"cram\""),
+            ));
+        }
+    };
+    let (format, confusion) = crate::exchange::extras(
+        r.question_format,
+        r.confused_with,
+        r.confused_expected,
+        &r.card_answer,
+    )
+    .map_err(|message| LineProblem::bad(n, message))?;
+    Ok(Line::Event(SyncEvent::Review(SyncReview {
+        uid: r.uid,
+        device: r.device,
+        deck_name: if r.deck_name.is_empty() {
+            r.deck.clone()
+        } else {
+            r.deck_name
+        },
+        deck: r.deck,
+        card: r.card,
+        kind: r.kind.unwrap_or_else(|| "recall".to_owned()),
+        prompt: r.prompt,
+        card_answer: r.card_answer,
+        review: LoggedReview {
+            reviewed_at: time(r.time)?,
+            rating,
+            answer: r.answer,
+            verdict: r.verdict,
+            response_ms: r.response_ms,
+            scheduler: r.scheduler,
+            cram,
+            format,
+            confusion,
+        },
+    })))
+}
 
 /// A mark line (format version 2).
 fn parse_mark(value: Value, n: usize) -> Result<Line, LineProblem> {
@@ -568,8 +617,13 @@ fn parse_mark(value: Value, n: usize) -> Result<Line, LineProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Confusion;
 
     fn review() -> SyncEvent {
+        review_with(None, None)
+    }
+
+    fn review_with(format: Option<&str>, confusion: Option<Confusion>) -> SyncEvent {
         SyncEvent::Review(SyncReview {
             uid: "019ab2c0-0000-7000-8000-000000000001".to_owned(),
             device: "a1b2".to_owned(),
@@ -579,15 +633,61 @@ mod tests {
             kind: "recall".to_owned(),
             prompt: "Where?\n\"quoted\"".to_owned(),
             card_answer: "Berlin".to_owned(),
-            reviewed_at: Timestamp::from_millisecond(1_768_032_000_000).unwrap(),
-            rating: Rating::Good,
-            answer: "Berlin".to_owned(),
-            verdict: "correct".to_owned(),
-            response_ms: 1200,
-            scheduler: "fsrs-6".to_owned(),
-            cram: false,
-            confused_with: None,
+            review: LoggedReview {
+                reviewed_at: Timestamp::from_millisecond(1_768_032_000_000).unwrap(),
+                rating: Rating::Good,
+                answer: "Berlin".to_owned(),
+                verdict: "correct".to_owned(),
+                response_ms: 1200,
+                scheduler: "fsrs-6".to_owned(),
+                cram: false,
+                format: format.map(str::to_owned),
+                confusion,
+            },
         })
+    }
+
+    #[test]
+    fn formats_and_confusions_round_trip_as_version_3_lines() {
+        let confusion = || Confusion {
+            given: "Vienna".to_owned(),
+            expected: "Berlin, then".to_owned(),
+        };
+        for (format, confusion) in [
+            (Some("recognition"), None),
+            (None, Some(confusion())),
+            (Some("ordering"), Some(confusion())),
+        ] {
+            let event = review_with(format, confusion);
+            let line = event_line(&event);
+            // An older factdrill checks `v` before anything else and refuses the line.
+            assert!(line.starts_with("{\"v\":3,\"type\":\"review\","), "{line}");
+            let (_, lines) = complete_lines(line.as_bytes());
+            assert_eq!(parse_events(&lines, 1).unwrap().events, vec![event]);
+        }
+        // A plain review is still a version 1 line.
+        assert!(event_line(&review()).starts_with("{\"type\":\"review\","));
+        // A version 2 line with a confusion (no expected answer): the card's answer.
+        let old = event_line(&review()).replace(
+            ",\"mode\":\"normal\"",
+            ",\"mode\":\"normal\",\"confused_with\":\"Vienna\"",
+        );
+        let parsed = parse_events(&complete_lines(old.as_bytes()).1, 1).unwrap();
+        let SyncEvent::Review(r) = &parsed.events[0] else {
+            unreachable!()
+        };
+        assert_eq!(
+            r.review.confusion,
+            Some(Confusion {
+                given: "Vienna".to_owned(),
+                expected: "Berlin".to_owned()
+            })
+        );
+        let bad = event_line(&review_with(Some("recall"), None)).replace("recall\"}", "essay\"}");
+        assert!(
+            problem(&bad).message.contains("question_format `essay`"),
+            "{bad}"
+        );
     }
 
     #[track_caller]
@@ -732,10 +832,10 @@ mod tests {
         };
         let line = header_line(&h);
         assert_eq!(parse_header(line.trim_end().as_bytes()).unwrap(), h);
-        let newer = parse_header(br#"{"format":"factdrill-sync","version":3,"device":"a1b2"}"#)
+        let newer = parse_header(br#"{"format":"factdrill-sync","version":4,"device":"a1b2"}"#)
             .unwrap_err();
         assert!(newer.newer);
-        assert!(newer.message.contains("version 3"), "{}", newer.message);
+        assert!(newer.message.contains("version 4"), "{}", newer.message);
         assert!(
             header_line(&h).contains("\"version\":1,"),
             "reviews are still version 1"
@@ -764,7 +864,7 @@ mod tests {
         case(&good.replace("normal", "sprint"), "mode \"sprint\"");
         case("{not json", "not a JSON object");
         case("{}", "no \"type\"");
-        let newer = problem(&good.replace("{\"", "{\"v\":3,\""));
+        let newer = problem(&good.replace("{\"", "{\"v\":4,\""));
         assert!(newer.newer, "{}", newer.message);
         assert!(
             problem(&good.replace("\"time\":", "\"time\":\"x\",\"t\":"))

@@ -334,6 +334,17 @@ fn capitalise(text: &str) -> String {
     })
 }
 
+/// All of standard input, as bytes (`factdrill card --from -`).
+pub fn read_stdin() -> Result<Vec<u8>, Error> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(Error::Terminal)?;
+    Ok(bytes)
+}
+
 /// What `factdrill card` did to one card.
 pub fn card_done(card: &crate::store::FoundCard, done: &str) {
     println!("{}/{}: {done}", safe(&card.deck), safe(&card.card));

@@ -101,3 +101,55 @@ fn bad_articles_are_clear_errors() {
     let (_, stderr) = output(&env, &out);
     assert!(stderr.starts_with("[TMP]/gold.yaml:3:"), "{stderr}");
 }
+
+/// The times the extractor reads for the OMS article's heads, against the curated file: what
+/// it gets right, and the one it misses ("Over the same period" points back to the sentence
+/// before, which no rule follows).
+#[test]
+fn extract_times_the_oms_heads() {
+    let env = Env::new();
+    let out = env
+        .cmd(NOW)
+        .args(["extract", "decks/oms.txt", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let times: Vec<String> = json["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "head" && f["role"] == "head")
+        .map(|f| {
+            let show = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+            format!(
+                "{} {}-{} {}",
+                f["person"].as_str().unwrap(),
+                show(&f["from"]),
+                show(&f["to"]),
+                show(&f["during"])
+            )
+        })
+        .filter(|t| !t.ends_with(" - "))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            // "In 1923, the OMS received direction from the "Illegal Commission," headed by ..."
+            "Mikhail Trilisser - 1923",
+            // Piatnitsky's end is his successor's start: "succeeded Piatnitsky ... in 1937".
+            "Osip Piatnitsky -1937 ",
+            "Mikhail Trilisser 1937- ",
+            "Berthe Zimmermann - 1935",
+            // "Next was Hans Kippenberger ... in the mid-1920s"
+            "Hans Kippenberger - 1923/1926",
+            // "the last OMS head in Germany before the Nazi electoral victory in 1933"
+            "Leo Flieg -1933 ",
+            "Mikhail Trilisser - 1920/1923",
+            // "..., who arrived there in 1921 and stayed through most of the decade"
+            "Alexander Borisovich Epstein 1921- ",
+            "Solomon Vladimirovich Mikhelson-Manuilov 1933-1938 ",
+            // Missed: Earl Browder, curated `during: 1933/1938` ("Over the same period").
+        ]
+    );
+}

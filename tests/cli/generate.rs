@@ -320,3 +320,105 @@ fn build_merges_into_a_deck_keeping_what_people_wrote() {
     );
     assert!(card.generated.is_some());
 }
+
+/// The issue's case: a curator edits who headed the ABC from 1921 to 1926, keeping the fact's
+/// id. The old question retires with its reviews; the new one starts as a new card.
+#[test]
+fn a_head_changed_in_the_facts_retires_the_old_card_with_its_history() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let facts = dir.join("abc.facts.yaml");
+    let deck = dir.join("abc.yaml");
+    let text = "topic: ABC\nfacts:\n\
+        - {kind: head, id: head-0000000001, person: Ann Berg, from: 1921, to: 1926}\n\
+        - {kind: head, person: Bo Dahl, from: 1926, to: 1930}\n\
+        - {kind: head, person: Cy Ek, region: Wales}\n";
+    std::fs::write(&facts, text).unwrap();
+    let generate = |now: &str, extra: &[&str]| {
+        let out = env
+            .cmd(now)
+            .arg("generate")
+            .arg(&facts)
+            .arg("-o")
+            .arg(&deck)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let study = |now: &str, new: &str, input: &str| {
+        let out = env
+            .cmd(now)
+            .arg("study")
+            .arg(&deck)
+            .args(["--new", new, "--fixed-format"])
+            .write_stdin(input.to_owned())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    let json = |now: &str, args: &[&str]| -> serde_json::Value {
+        let out = env.cmd(now).args(args).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    generate(DAY1, &[]);
+    let old = "head-0000000001.recall-person";
+    let first = factdrill::deck::load(&deck).unwrap();
+    assert_eq!(first.cards[0].id.as_str(), old);
+    assert_eq!(
+        first.cards[0].prompt,
+        "Who headed the ABC from 1921 to 1926?"
+    );
+    study(DAY1, "1", "Ann Berg\n\n");
+
+    // The curator corrects the head; the fact keeps its id.
+    std::fs::write(&facts, text.replace("Ann Berg", "Di Fors")).unwrap();
+    let merge = deck.to_string_lossy().into_owned();
+    let summary = generate(DAY2, &["--merge", &merge]);
+    assert!(summary.contains("4 added"), "{summary}");
+    assert!(
+        summary.contains(", 4 retired (their fact now names"),
+        "{summary}"
+    );
+    let second = factdrill::deck::load(&deck).unwrap();
+    assert!(second.card(old).is_none(), "the old question left the deck");
+    let new = second
+        .cards
+        .iter()
+        .find(|c| c.prompt == "Who headed the ABC from 1921 to 1926?")
+        .expect("the question is asked again");
+    assert_eq!(new.answer, "Di Fors");
+    assert_ne!(new.id.as_str(), old);
+    // Bo Dahl's and Cy Ek's questions keep their ids.
+    for c in first
+        .cards
+        .iter()
+        .filter(|c| !c.id.as_str().starts_with("head-0000000001"))
+    {
+        assert!(
+            second.card(c.id.as_str()).is_some(),
+            "{} kept",
+            c.id.as_str()
+        );
+    }
+
+    // The next session retires the old cards; their reviews stay, the new card is new.
+    study(DAY2, "0", "");
+    let stats = json(DAY2, &["stats", "--json"]);
+    assert_eq!(stats["cards"]["retired"], 4, "{stats}");
+    let was = json(DAY2, &["schedule", "--json", "--card", old]);
+    assert_eq!(was["retired"], true, "{was}");
+    assert_eq!(was["answer"], "Ann Berg");
+    assert_eq!(was["reviews"].as_array().unwrap().len(), 1, "{was}");
+    let now = json(DAY2, &["schedule", "--json", "--card", new.id.as_str()]);
+    assert_eq!(now["retired"], false, "{now}");
+    assert_eq!(now["reviews"].as_array().unwrap().len(), 0, "{now}");
+
+    // Regenerating again changes nothing.
+    let before = std::fs::read_to_string(&deck).unwrap();
+    let summary = generate(DAY2, &["--merge", &merge]);
+    assert!(!summary.contains("retired"), "{summary}");
+    assert_eq!(std::fs::read_to_string(&deck).unwrap(), before);
+}

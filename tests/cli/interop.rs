@@ -413,3 +413,143 @@ fn the_new_commands_have_help_with_examples() {
         insta::assert_snapshot!(format!("help_{}", args.join("_").replace("--", "")), stdout);
     }
 }
+
+/// Two heads of one branch (typed answers, recall), and a choice card (recognition), so
+/// a session records both formats and a confusion.
+const HEADS: &str = "\
+version: 1
+id: heads
+name: Heads
+cards:
+  - id: burde
+    prompt: Who headed the German branch in 1932?
+    answer: Fritz Burde
+    source: In 1932 Fritz Burde headed the German branch.
+    tags: [head]
+  - id: kippenberger
+    prompt: Who headed the German branch before Burde?
+    answer: Hans Kippenberger
+    source: Hans Kippenberger headed the German branch before Burde.
+    tags: [head]
+  - id: city
+    kind: choice
+    prompt: Where was the OMS based?
+    answer: Berlin
+    choices: [Berlin, Vienna, Moscow]
+";
+
+/// A history with every kind of review column filled: typed and chosen answers (formats
+/// `recall` and `recognition`), a confusion whose expected answer was edited since, and
+/// cram practice. Returns the deck file.
+pub fn varied_history(env: &Env, now: &str) -> String {
+    let path = env.dir.path().join("heads.yaml");
+    std::fs::write(&path, HEADS).unwrap();
+    let deck = path.to_string_lossy().into_owned();
+    let study = |args: &[&str], answers: &str| {
+        let out = env
+            .cmd(now)
+            .args(["study", &deck])
+            .args(args)
+            .write_stdin(answers)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    // burde: confused with Kippenberger; kippenberger right; city chosen.
+    study(
+        &["--limit", "3"],
+        "Kippenberger\n\nHans Kippenberger\n\n1\n\n",
+    );
+    // The deck's answer is edited: the confusion keeps the answer expected then.
+    std::fs::write(
+        &path,
+        HEADS.replace("answer: Fritz Burde", "answer: Fritz Burde (KPD)"),
+    )
+    .unwrap();
+    study(&["--cram", "--limit", "1"], "Fritz Burde\n\n");
+    deck
+}
+
+/// Every column of every review in a database, with its format and confusion rows, by the
+/// review's global id; local row ids (`id`, `card_id`, `review_id`) are replaced by the
+/// card's deck and card ids. Columns are read with `*`, so a column added to these tables
+/// later is compared too.
+pub fn review_columns(db: &Path) -> Vec<Vec<(String, String)>> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT deck.key AS deck, card.key AS card, r.*, rf.*, rc.*
+             FROM review AS r JOIN card ON card.id = r.card_id JOIN deck ON deck.id = card.deck_id
+             LEFT JOIN review_format AS rf ON rf.review_id = r.id
+             LEFT JOIN confusion AS rc ON rc.review_id = r.id
+             ORDER BY r.uid",
+        )
+        .unwrap();
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+    stmt.query_map([], |row| {
+        Ok(names
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !["id", "card_id", "review_id"].contains(&name.as_str()))
+            .map(|(i, name)| {
+                let value: rusqlite::types::Value = row.get(i).unwrap();
+                (name.clone(), format!("{value:?}"))
+            })
+            .collect())
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn export_then_import_keeps_every_column_of_every_review() {
+    let first = Env::new();
+    varied_history(&first, NOW);
+    let before = review_columns(&first.db());
+    // The history has what the test is about.
+    for (column, value) in [
+        ("format", "Text(\"recall\")"),
+        ("format", "Text(\"recognition\")"),
+        ("given", "Text(\"Hans Kippenberger\")"),
+        ("expected", "Text(\"Fritz Burde\")"),
+        ("mode", "Text(\"cram\")"),
+    ] {
+        assert!(
+            before
+                .iter()
+                .flatten()
+                .any(|(c, v)| c == column && v == value),
+            "{column} = {value} in {before:?}"
+        );
+    }
+    let (json, _) = run_ok(&first, NOW, &["export", "reviews", "--format", "json"]);
+    assert!(json.starts_with("{\"format\": \"factdrill-reviews\", \"version\": 2,"));
+    let file = first.dir.path().join("reviews.json");
+    std::fs::write(&file, &json).unwrap();
+
+    let second = Env::new();
+    run_ok(&second, NOW, &["import", "reviews", file.to_str().unwrap()]);
+    assert_eq!(review_columns(&second.db()), before);
+    let (again, _) = run_ok(&second, NOW, &["import", "reviews", file.to_str().unwrap()]);
+    assert!(again.contains(": 0 reviews added, 4 already"), "{again}");
+    assert_eq!(review_columns(&second.db()), before, "nothing added twice");
+    // And the exports agree field for field, apart from the local card numbers.
+    let (back, _) = run_ok(&second, NOW, &["export", "reviews", "--format", "json"]);
+    let portable = |text: &str| {
+        let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+        for review in value["reviews"].as_array_mut().unwrap() {
+            review.as_object_mut().unwrap().remove("card_id");
+        }
+        value
+    };
+    assert_eq!(portable(&back), portable(&json));
+
+    // CSV carries what it can: the normal reviews' cards, times and ratings.
+    let (csv, _) = run_ok(&first, NOW, &["export", "reviews"]);
+    assert_eq!(
+        csv.lines().count(),
+        1 + 3,
+        "the header and the 3 normal reviews: {csv}"
+    );
+}

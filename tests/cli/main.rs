@@ -10,6 +10,7 @@ mod check;
 mod extract;
 mod generate;
 mod interop;
+mod marks;
 mod optimize;
 mod reliability;
 mod schedule;

@@ -221,13 +221,14 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
     sync(&a, &dir, DAY1);
     std::fs::write(
         dir.join("future.jsonl"),
-        "{\"format\":\"factdrill-sync\",\"version\":3,\"device\":\"future\"}\n{\"type\":\"review\"}\n",
+        "{\"format\":\"factdrill-sync\",\"version\":4,\"device\":\"future\"}\n{\"type\":\"review\"}\n",
     )
     .unwrap();
     // A version-1 file whose third line is from a version this one does not know: not even line 2 is applied.
     let good = std::fs::read_to_string(device_file_named(&dir, &a)).unwrap();
     let review = good.lines().nth(1).unwrap();
-    let newer_line = review.replacen('{', "{\"v\":3,", 1);
+    let mut newer_line: serde_json::Value = serde_json::from_str(review).unwrap();
+    newer_line["v"] = serde_json::json!(4);
     std::fs::write(
         dir.join("mixed.jsonl"),
         format!(
@@ -245,8 +246,8 @@ fn a_file_from_a_newer_format_is_a_clear_error_and_the_rest_still_syncs() {
     let (stdout, stderr) = output(&b, &out);
     assert_eq!(
         stderr,
-        "[TMP]/sync/future.jsonl:1: written by a newer factdrill (sync format version 3; this one reads up to 2); upgrade factdrill on this machine; nothing new in this file was applied\n\
-         [TMP]/sync/mixed.jsonl:3: written by a newer factdrill (sync format version 3; this one reads up to 2); upgrade factdrill on this machine; nothing new in this file was applied\n\
+        "[TMP]/sync/future.jsonl:1: written by a newer factdrill (sync format version 4; this one reads up to 3); upgrade factdrill on this machine; nothing new in this file was applied\n\
+         [TMP]/sync/mixed.jsonl:3: written by a newer factdrill (sync format version 4; this one reads up to 3); upgrade factdrill on this machine; nothing new in this file was applied\n\
          factdrill: error: sync: 2 files in the sync folder could not be read; the rest was synced\n"
     );
     assert!(stdout.contains(": 1 review added"), "{stdout}");
@@ -820,4 +821,43 @@ fn a_leech_taken_back_with_undo_is_no_leech_on_the_other_device() {
     let none = "t/a  Capital of France?\n  no marks\n";
     assert_eq!(run_at(&a, LATER, &["card", "show", "t/a"]), none);
     assert_eq!(run_at(&b, LATER, &["card", "show", "t/a"]), none);
+}
+
+#[test]
+fn sync_keeps_every_column_of_every_review_both_ways() {
+    let a = Env::new();
+    let b = Env::new();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    // Each device: formats (recall, recognition), a confusion whose expected answer was
+    // edited since, cram practice.
+    crate::interop::varied_history(&a, DAY1);
+    crate::interop::varied_history(&b, DAY1_LATER);
+    let (own_a, own_b) = (
+        crate::interop::review_columns(&a.db()),
+        crate::interop::review_columns(&b.db()),
+    );
+    sync(&a, dir, DAY2);
+    sync(&b, dir, DAY2);
+    sync(&a, dir, DAY2);
+    let merged = crate::interop::review_columns(&a.db());
+    assert_eq!(merged.len(), own_a.len() + own_b.len());
+    assert_eq!(merged, crate::interop::review_columns(&b.db()));
+    for review in own_a.iter().chain(&own_b) {
+        assert!(merged.contains(review), "{review:?} arrived whole");
+    }
+    // The lines that carry a format or a confusion say they need version 3.
+    let text = std::fs::read_to_string(device_file_named(dir, &a)).unwrap();
+    let reviews: Vec<&str> = text.lines().filter(|l| l.contains("\"review\"")).collect();
+    assert_eq!(reviews.len(), own_a.len());
+    assert!(
+        reviews
+            .iter()
+            .all(|l| l.starts_with("{\"v\":3,\"type\":\"review\"")),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"confused_expected\":\"Fritz Burde\""),
+        "{text}"
+    );
 }

@@ -21,11 +21,14 @@ pub fn log_from_file(reviews: &[ImportedReview], tz: &TimeZone) -> Log {
             (key, r)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.reviewed_at.cmp(&b.1.reviewed_at)));
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.review.reviewed_at.cmp(&b.1.review.reviewed_at))
+    });
     Log::from_reviews(
         keyed
             .into_iter()
-            .map(|(key, r)| (key, r.reviewed_at, r.rating)),
+            .map(|(key, r)| (key, r.review.reviewed_at, r.review.rating)),
         tz,
     )
 }
