@@ -8,7 +8,7 @@ use crate::deck::{self, Id};
 use crate::schedule::{Fsrs, Rating, Scheduler, Sm2};
 use crate::stats::Report;
 use crate::stats::refresh::{DeckSchedule, Refreshed, refresh};
-use crate::store::{CardRef, ImportedReview, NewReview, Store};
+use crate::store::{CardRef, ImportedReview, LoggedReview, NewReview, Store};
 
 const DECK: &str = "id: d\nname: D\ncards:\n  - {id: a, prompt: pa, answer: x}\n  - {id: b, prompt: pb, answer: y}\n  - {id: c, prompt: pc, answer: z}\n  - {id: e, prompt: pe, answer: w}\n";
 const OTHER: &str = "id: o\nname: O\ncards:\n  - {id: f, prompt: pf, answer: v}\n  - {id: g, prompt: pg, answer: u}\n";
@@ -72,20 +72,24 @@ fn study(store: &mut Store, deck: &str, card: &str, rating: Rating, at: Timestam
 fn imported(card: i64, at: Timestamp, rating: Rating, uid: Option<&str>) -> ImportedReview {
     ImportedReview {
         card: CardRef::Number(card),
-        reviewed_at: at,
-        rating,
-        answer: String::new(),
-        verdict: if rating == Rating::Again {
-            "wrong"
-        } else {
-            "correct"
-        }
-        .into(),
-        response_ms: 1000,
-        scheduler: "fsrs-6".into(),
-        cram: false,
         uid: uid.map(str::to_owned),
         device: None,
+        review: LoggedReview {
+            reviewed_at: at,
+            rating,
+            answer: String::new(),
+            verdict: if rating == Rating::Again {
+                "wrong"
+            } else {
+                "correct"
+            }
+            .into(),
+            response_ms: 1000,
+            scheduler: "fsrs-6".into(),
+            cram: false,
+            format: None,
+            confusion: None,
+        },
     }
 }
 
