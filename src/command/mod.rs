@@ -658,7 +658,7 @@ fn stats(args: &StatsArgs, config: &Config) -> Result<(), Error> {
 
 /// The progress report `stats` prints and `report` draws, of one deck or all of them.
 fn progress(config: &Config, deck: Option<&str>, days: u32) -> Result<Report, Error> {
-    let store = open(config)?;
+    let mut store = open(config)?;
     if let Some(deck) = deck
         && !store.known_decks()?.iter().any(|d| d.key == deck)
     {
@@ -672,9 +672,20 @@ fn progress(config: &Config, deck: Option<&str>, days: u32) -> Result<Report, Er
         now: config.clock.now(),
         tz: &config.tz,
     };
+    // Each selected deck's scheduler settings, read before the report takes the store.
     let saved = saved_by_deck(&store)?;
-    Ok(Report::collect(&store, &options, |deck| {
-        known_scheduler(&store, deck, saved.get(&deck.key))
+    let settings: HashMap<String, SchedulerConfig> = store
+        .catalog_decks(deck)?
+        .iter()
+        .map(|info| {
+            let config = known_config(&store, info, saved.get(&info.key));
+            (info.key.clone(), config)
+        })
+        .collect();
+    Ok(Report::collect(&mut store, &options, |deck| {
+        let config = settings.get(&deck.key).cloned().unwrap_or_default();
+        let fingerprint = format!("{config:?}");
+        (build_or_default(&config), fingerprint)
     })?)
 }
 
@@ -690,18 +701,25 @@ fn saved_by_deck(store: &Store) -> Result<HashMap<String, SavedParameters>, Erro
     Ok(saved)
 }
 
-/// The scheduler a deck's file asks for, to replay its log for statistics; the default
-/// scheduler when the file is gone or no longer valid (statistics never fail for that).
 /// The scheduler a deck's file asks for (with the parameters `optimize --save` saved for it,
 /// unless the file gives its own), to replay its log for statistics; the default scheduler
-/// when the file is gone or no longer valid (statistics never fail for that). Through the
-/// parsed-deck cache: an unchanged file is hashed, not parsed (parsing ten 10k-card decks
-/// was a quarter of `stats` at 100k cards).
+/// when the file is gone or no longer valid (statistics never fail for that).
 fn known_scheduler(
     store: &Store,
     deck: &crate::store::DeckInfo,
     saved: Option<&SavedParameters>,
 ) -> Box<dyn Scheduler> {
+    build_or_default(&known_config(store, deck, saved))
+}
+
+/// The settings `known_scheduler` builds its scheduler from. Through the parsed-deck cache:
+/// an unchanged file is hashed, not parsed (parsing ten 10k-card decks was a quarter of
+/// `stats` at 100k cards).
+fn known_config(
+    store: &Store,
+    deck: &crate::store::DeckInfo,
+    saved: Option<&SavedParameters>,
+) -> SchedulerConfig {
     let cached = crate::text::read(&deck.path, crate::yaml::MAX_FILE_BYTES)
         .ok()
         .and_then(|text| store.cached_scheduling(&deck::content_hash(&text)).ok())
@@ -715,6 +733,15 @@ fn known_scheduler(
         },
     };
     let config = with_saved_parameters(config, fixed, saved);
+    if config.build().is_ok() {
+        config
+    } else {
+        SchedulerConfig::default()
+    }
+}
+
+/// The scheduler `config` describes (`known_config` only gives settings that build).
+fn build_or_default(config: &SchedulerConfig) -> Box<dyn Scheduler> {
     config.build().unwrap_or_else(|_| {
         SchedulerConfig::default()
             .build()
@@ -791,6 +818,7 @@ mod tests {
         std::fs::write(&path, format!("scheduler: sm2\n{DECK}")).unwrap();
         let store = Store::open_in_memory().unwrap();
         let info = crate::store::DeckInfo {
+            handle: 1,
             key: "d".into(),
             name: "D".into(),
             path: path.clone(),

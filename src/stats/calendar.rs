@@ -52,6 +52,12 @@ impl Calendar {
         Some(self.starts.partition_point(|s| *s <= at) - 1)
     }
 
+    /// The index of the day named `date`, if the calendar covers it.
+    pub fn index_of_date(&self, date: Date) -> Option<usize> {
+        let days = self.first.until(date).ok()?.get_days();
+        usize::try_from(days).ok().filter(|&i| i < self.len())
+    }
+
     /// The date that names day `index`.
     pub fn date(&self, index: usize) -> Date {
         self.first

@@ -3,13 +3,15 @@
 //!
 //! `Snapshot` is the one-screen summary; `progress::Report` adds every chart of
 //! `factdrill stats` (one file per kind of report: `calendar`, `retention`, `calibration`,
-//! `cards`), computed in one streamed pass over the review log. `docs/statistics.md`
-//! defines each number.
+//! `cards`), computed from the statistics digest (`digest`, kept current by `refresh`)
+//! rather than a replay of the whole log. `docs/statistics.md` defines each number.
 
 pub mod calendar;
 pub mod calibration;
 pub mod cards;
+pub mod digest;
 pub mod progress;
+pub mod refresh;
 pub mod retention;
 
 pub use progress::{Options, Report};
@@ -53,9 +55,29 @@ impl Snapshot {
         now: Timestamp,
         tz: &TimeZone,
     ) -> Result<Self, StoreError> {
+        let total = store.review_count_in(deck)?;
+        let tomorrow = Day::containing(now, tz).next(tz);
+        let mut due = Vec::new();
+        store.for_each_due(deck, tomorrow.end, |at| due.push(at))?;
+        Self::collect_counted(store, deck, now, tz, total, &due)
+    }
+
+    /// `collect_for`, given the number of reviews in the log of the selected decks (the
+    /// statistics digest knows it; counting them reads the whole log) and the due times of
+    /// their active seen cards, every one before the end of tomorrow at least (the forecast
+    /// reads them anyway).
+    pub fn collect_counted(
+        store: &Store,
+        deck: Option<&str>,
+        now: Timestamp,
+        tz: &TimeZone,
+        total_reviews: i64,
+        due: &[Timestamp],
+    ) -> Result<Self, StoreError> {
         let day = Day::containing(now, tz);
         let tomorrow = day.next(tz);
-        let due_today = store.due_count_in(deck, day.end)?;
+        let count = |before: Timestamp| due.iter().filter(|&&at| at < before).count() as u32;
+        let due_today = count(day.end);
         let (phases, retired) = store.phase_counts_in(deck)?;
         // A key that is not a valid id names no deck: nothing happened in it today.
         let today = match deck.map(Id::parse) {
@@ -63,20 +85,22 @@ impl Snapshot {
             Some(Ok(id)) => store.activity(Some(&id), day.start, day.end)?,
             Some(Err(_)) => Activity::default(),
         };
+        // Every due time before tomorrow's end is in `due`: its least is the least of all.
+        let next_due = match due.iter().min() {
+            Some(&at) => Some(at),
+            None => store.next_due_in(deck)?,
+        };
         Ok(Self {
             now,
             day,
             phases,
             retired,
             today,
-            total_reviews: store.review_count_in(deck)?,
-            // `due_count` counts strictly before its bound.
-            due_now: store.due_count_in(deck, now + jiff::SignedDuration::from_millis(1))?,
+            total_reviews,
+            due_now: count(now + jiff::SignedDuration::from_millis(1)),
             due_today,
-            due_tomorrow: store
-                .due_count_in(deck, tomorrow.end)?
-                .saturating_sub(due_today),
-            next_due: store.next_due_in(deck)?,
+            due_tomorrow: count(tomorrow.end).saturating_sub(due_today),
+            next_due,
         })
     }
 

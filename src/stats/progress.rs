@@ -1,23 +1,28 @@
-//! The full progress report behind `factdrill stats`: one pass over the review log in card
-//! order (streamed by the store) replays each card under its deck's scheduler and feeds
-//! every per-day, per-card and per-review report at once; due times feed the forecast.
+//! The full progress report behind `factdrill stats`, computed from the statistics digest
+//! (`digest.rs`, kept current by `refresh.rs`): per-day tallies feed the per-day reports,
+//! each card's fold the per-card ones; due times feed the forecast.
 //!
-//! The `Collector` is pure (rows in, numbers out); `Report::collect` is the glue that asks
-//! the store for rows.
+//! `CardReports` and `day_reports` are pure (digest in, numbers out); `Report::collect` is
+//! the glue that refreshes the digest and reads it.
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::json;
 
 use super::Snapshot;
 use super::calendar::{Calendar, DayTotals, Heatmap, Streak};
-use super::calibration::{Calibration, CalibrationBuilder};
+use super::calibration::Calibration;
 use super::cards::{Accuracy, Candidate, HardCard, Hardest, Histogram, review_interval_days};
-use super::retention::TrueRetention;
+use super::digest::{DayTally, day_date};
+use super::refresh::{DeckSchedule, refresh};
+use super::retention::{Tally, TrueRetention};
+use crate::day::Day;
 use crate::deck::Kind;
-use crate::schedule::{CardState, Rating, Scheduler};
-use crate::store::{Catalog, ConfusedPair, DeckInfo, ReviewRow, Store, StoreError, card_seed};
+use crate::schedule::Scheduler;
+use crate::store::{ConfusedPair, DeckInfo, DigestCard, Store, StoreError};
 
 /// Days in the forecast, today included.
 pub const FORECAST_DAYS: usize = 30;
@@ -85,221 +90,143 @@ pub struct Report {
 /// How many confused pairs `factdrill stats` lists.
 pub const CONFUSIONS: u32 = 10;
 
-/// Per-review and per-card accumulators, fed one review at a time in card order.
-pub struct Collector<'a> {
-    catalog: &'a Catalog,
-    schedulers: &'a [Box<dyn Scheduler>],
-    calendar: &'a Calendar,
-    today: usize,
-    now: Timestamp,
-    current: Option<Current>,
-    pub days: Vec<DayTotals>,
-    pub retention: TrueRetention,
-    pub calibration: CalibrationBuilder,
-    pub intervals: Histogram,
-    pub difficulty: Histogram,
-    pub decks: Vec<Accuracy>,
-    pub kinds: Vec<Accuracy>,
-    pub facts: Vec<Accuracy>,
-    pub questions: Vec<Accuracy>,
-    /// For each catalog card, its group in `facts` and in `questions`.
-    topics: Vec<(usize, usize)>,
-    pub hardest: Hardest,
-}
-
 /// The name of the `facts` group of cards that name no kind of fact.
 pub const OTHER_FACT: &str = "other";
 
-/// The fact and question groups, and each catalog card's place in them.
-fn topics(catalog: &Catalog) -> (Vec<Accuracy>, Vec<Accuracy>, Vec<(usize, usize)>) {
-    let mut facts: Vec<Accuracy> = crate::facts::Kind::ALL
-        .iter()
-        .map(|k| Accuracy::named(k.as_str()))
-        .collect();
-    facts.push(Accuracy::named(OTHER_FACT));
-    let names: std::collections::BTreeSet<&str> = catalog
-        .cards
-        .iter()
-        .map(|c| c.question.as_deref().unwrap_or(c.kind.as_str()))
-        .collect();
-    let questions: Vec<Accuracy> = names.iter().map(|n| Accuracy::named(*n)).collect();
-    let places = catalog
-        .cards
-        .iter()
-        .map(|c| {
-            let fact = c
-                .fact
-                .as_deref()
-                .and_then(|f| facts.iter().position(|g| g.name == f))
-                .unwrap_or(facts.len() - 1);
-            let question = c.question.as_deref().unwrap_or(c.kind.as_str());
-            (fact, names.iter().position(|n| *n == question).unwrap_or(0))
-        })
-        .collect();
-    (facts, questions, places)
+/// The per-card reports, fed the digest's cards one at a time, in any order: accuracy per
+/// group, the interval and difficulty distributions, and the hardest cards.
+pub struct CardReports<'a> {
+    infos: &'a [DeckInfo],
+    schedulers: &'a [Box<dyn Scheduler>],
+    now: Timestamp,
+    pub intervals: Histogram,
+    pub difficulty: Histogram,
+    /// One per deck of `infos`, in that order.
+    pub decks: Vec<Accuracy>,
+    /// One per `Kind`, in `Kind::ALL` order.
+    pub kinds: Vec<Accuracy>,
+    /// One per kind of fact, in `facts::Kind::ALL` order, then `OTHER_FACT`.
+    pub facts: Vec<Accuracy>,
+    /// By the kind of question; a card that names none is grouped by its card kind.
+    pub questions: BTreeMap<String, Accuracy>,
+    pub hardest: Hardest,
 }
 
-struct Current {
-    handle: i64,
-    /// Index into the catalog's cards; `None` for a card outside it (then skipped).
-    card: Option<usize>,
-    state: CardState,
-    last_day: Option<usize>,
-    reviews: u32,
+/// Counts a card's reviews in a group.
+fn count_in(group: &mut Accuracy, card: &DigestCard<'_>) {
+    group.reviews += card.reviews;
+    group.correct += card.correct;
+    group.recalled += card.recalled;
+    group.retention.add_tally(card.retention);
 }
 
-impl<'a> Collector<'a> {
-    /// `schedulers[i]` schedules the cards of `catalog.decks[i]`; `today` is the calendar
-    /// index of `now`.
+impl<'a> CardReports<'a> {
+    /// `schedulers[i]` schedules the cards of `infos[i]`.
     pub fn new(
-        catalog: &'a Catalog,
+        infos: &'a [DeckInfo],
         schedulers: &'a [Box<dyn Scheduler>],
-        calendar: &'a Calendar,
         now: Timestamp,
     ) -> Self {
-        let (facts, questions, topics) = topics(catalog);
-        let today = calendar
-            .index(now)
-            .unwrap_or(calendar.len().saturating_sub(1));
+        let mut facts: Vec<Accuracy> = crate::facts::Kind::ALL
+            .iter()
+            .map(|k| Accuracy::named(k.as_str()))
+            .collect();
+        facts.push(Accuracy::named(OTHER_FACT));
         Self {
-            catalog,
+            infos,
             schedulers,
-            calendar,
-            today,
             now,
-            current: None,
-            days: vec![DayTotals::default(); calendar.len()],
-            retention: TrueRetention::default(),
-            calibration: CalibrationBuilder::default(),
             intervals: Histogram::intervals(),
             difficulty: Histogram::difficulty(),
-            decks: catalog
-                .decks
-                .iter()
-                .map(|d| Accuracy::named(&d.key))
-                .collect(),
+            decks: infos.iter().map(|d| Accuracy::named(&d.key)).collect(),
             kinds: Kind::ALL
                 .iter()
                 .map(|k| Accuracy::named(k.as_str()))
                 .collect(),
             facts,
-            questions,
-            topics,
+            questions: BTreeMap::new(),
             hardest: Hardest::default(),
         }
     }
 
-    pub fn today(&self) -> usize {
-        self.today
-    }
-
-    /// One review; reviews must come grouped by card, oldest first.
-    pub fn push(&mut self, row: &ReviewRow) {
-        if self.current.as_ref().is_none_or(|c| c.handle != row.card) {
-            self.flush();
-            let card = self
-                .catalog
-                .cards
-                .binary_search_by_key(&row.card, |c| c.handle)
-                .ok();
-            let seed = card.map_or(0, |i| {
-                let c = &self.catalog.cards[i];
-                card_seed(&self.catalog.decks[c.deck].key, &c.key)
-            });
-            self.current = Some(Current {
-                handle: row.card,
-                card,
-                state: CardState::with_fuzz_seed(seed),
-                last_day: None,
-                reviews: 0,
-            });
-        }
-        let Some(current) = self.current.as_mut() else {
+    /// One card's digest; a card of a deck not in `infos` is left out.
+    pub fn add(&mut self, card: &DigestCard<'_>) {
+        let Some(deck) = self.infos.iter().position(|d| d.handle == card.deck) else {
             return;
         };
-        let Some(index) = current.card else {
-            return;
-        };
-        let card = &self.catalog.cards[index];
-        let scheduler = self.schedulers[card.deck].as_ref();
-        let day = self.calendar.index(row.at);
-        let recalled = row.rating != Rating::Again;
-        if let Some(d) = day {
-            let totals = &mut self.days[d];
-            totals.reviews += 1;
-            totals.correct += u32::from(row.correct);
-            totals.again += u32::from(!recalled);
-            totals.introduced += u32::from(current.reviews == 0);
-            totals.time_ms += row.response_ms;
+        let kind = Kind::parse(card.kind).unwrap_or(Kind::Recall);
+        let fact = card
+            .fact
+            .and_then(|f| self.facts.iter().position(|g| g.name == f))
+            .unwrap_or(self.facts.len() - 1);
+        let question = card.question.unwrap_or(kind.as_str());
+        count_in(&mut self.decks[deck], card);
+        count_in(
+            &mut self.kinds[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)],
+            card,
+        );
+        count_in(&mut self.facts[fact], card);
+        if let Some(group) = self.questions.get_mut(question) {
+            count_in(group, card);
+        } else {
+            let mut group = Accuracy::named(question);
+            count_in(&mut group, card);
+            self.questions.insert(question.to_owned(), group);
         }
-        // Calibration: reviews on a later study day than the card's previous one (same-day
-        // steps are not predictions of memory), when the scheduler models recall.
-        if let (Some(prev), Some(d)) = (current.last_day, day)
-            && d > prev
-            && let Some(p) = scheduler.retrievability(&current.state, row.at)
-        {
-            self.calibration.add(p, recalled);
-        }
-        let interval = review_interval_days(&current.state);
-        if let (Some(interval), Some(d)) = (interval, day)
-            && d <= self.today
-        {
-            self.retention
-                .add((self.today - d) as u32, interval, recalled);
-        }
-        let (fact, question) = self.topics[index];
-        for group in [
-            &mut self.decks[card.deck],
-            &mut self.kinds[Kind::ALL.iter().position(|k| *k == card.kind).unwrap_or(0)],
-            &mut self.facts[fact],
-            &mut self.questions[question],
-        ] {
-            group.reviews += 1;
-            group.correct += u32::from(row.correct);
-            group.recalled += u32::from(recalled);
-            if interval.is_some() {
-                group.retention.add(recalled);
-            }
-        }
-        current.state = scheduler.review(&current.state, row.rating, row.at);
-        current.last_day = day;
-        current.reviews += 1;
-    }
-
-    /// Adds the card whose reviews just ended to the per-card reports.
-    fn flush(&mut self) {
-        let Some(current) = self.current.take() else {
-            return;
-        };
-        let Some(index) = current.card else {
-            return;
-        };
-        let card = &self.catalog.cards[index];
-        if card.retired || current.reviews == 0 {
+        if card.retired || card.reviews == 0 {
             return;
         }
-        let state = &current.state;
+        let state = &card.state;
         if let Some(days) = review_interval_days(state) {
             self.intervals.add_interval(days);
         }
         if let Some(memory) = state.memory {
             self.difficulty.add_difficulty(memory.difficulty);
         }
-        let scheduler = self.schedulers[card.deck].as_ref();
+        let scheduler = self.schedulers[deck].as_ref();
         self.hardest.consider(Candidate {
-            handle: card.handle,
+            handle: card.card,
             lapses: state.lapses,
-            reviews: current.reviews,
+            reviews: card.reviews,
             retrievability: scheduler.retrievability(state, self.now),
         });
     }
+}
 
-    /// Ends the stream.
-    #[must_use]
-    pub fn finish(mut self) -> Self {
-        self.flush();
-        self
+/// The per-day reports of `calendar` from the digest's day tallies: totals per day, and true
+/// retention over the windows that end today (calendar index `today`).
+pub fn day_reports(
+    calendar: &Calendar,
+    today: usize,
+    tallies: &[(i32, DayTally)],
+) -> (Vec<DayTotals>, TrueRetention) {
+    let count = |n: i64| u32::try_from(n).unwrap_or(0);
+    let mut days = vec![DayTotals::default(); calendar.len()];
+    let mut retention = TrueRetention::default();
+    for (number, t) in tallies {
+        let Some(index) = day_date(*number).and_then(|d| calendar.index_of_date(d)) else {
+            continue;
+        };
+        days[index] = DayTotals {
+            reviews: count(t.reviews),
+            correct: count(t.correct),
+            again: count(t.again),
+            introduced: count(t.introduced),
+            time_ms: u64::try_from(t.time_ms).unwrap_or(0),
+        };
+        if index <= today {
+            let young = Tally {
+                reviews: count(t.young),
+                passed: count(t.young_passed),
+            };
+            let mature = Tally {
+                reviews: count(t.mature),
+                passed: count(t.mature_passed),
+            };
+            retention.add_day((today - index) as u32, young, mature);
+        }
     }
+    (days, retention)
 }
 
 /// What `Report::collect` needs besides the store.
@@ -312,15 +239,10 @@ pub struct Options<'a> {
 }
 
 impl Forecast {
-    /// Due times of the selected decks, by study day from `today` (a calendar index);
-    /// cards due before `today_start` are overdue and counted today.
-    fn collect(
-        store: &Store,
-        deck: Option<&str>,
-        calendar: &Calendar,
-        today: usize,
-        today_start: Timestamp,
-    ) -> Result<Self, StoreError> {
+    /// Due times by study day from `today` (a calendar index); cards due before
+    /// `today_start` are overdue and counted today. `due` holds every due time before the
+    /// end of the forecast's last day.
+    fn of(calendar: &Calendar, today: usize, today_start: Timestamp, due: &[Timestamp]) -> Self {
         let mut forecast = Forecast {
             overdue: 0,
             days: (0..FORECAST_DAYS)
@@ -330,29 +252,90 @@ impl Forecast {
                 })
                 .collect(),
         };
-        store.for_each_due(deck, calendar.end(today + FORECAST_DAYS - 1), |due| {
-            let day = match calendar.index(due) {
+        for &at in due {
+            let day = match calendar.index(at) {
                 Some(d) if d >= today => d - today,
                 _ => 0,
             };
-            if due < today_start {
+            if at < today_start {
                 forecast.overdue += 1;
             }
             if let Some(slot) = forecast.days.get_mut(day) {
                 slot.due += 1;
             }
-        })?;
-        Ok(forecast)
+        }
+        forecast
     }
 }
 
+/// The study days a report covers: the year of the heatmap (or `days` back, if more), the
+/// forecast's days ahead, and every day with a review.
+fn calendar_for(tallies: &[(i32, DayTally)], days: u32, now: Timestamp, tz: &TimeZone) -> Calendar {
+    let back = SignedDuration::from_hours(24 * YEAR_DAYS.max(i64::from(days) + 1));
+    let ahead = SignedDuration::from_hours(24 * (FORECAST_DAYS as i64 + 1));
+    let (mut from, mut to) = (
+        now.saturating_sub(back).unwrap_or(now),
+        now.saturating_add(ahead).unwrap_or(now),
+    );
+    let start_of = |number: i32| day_date(number).map(|date| Day::of(date, tz).start);
+    if let Some(first) = tallies.first().and_then(|(n, _)| start_of(*n)) {
+        from = from.min(first);
+    }
+    if let Some(last) = tallies.last().and_then(|(n, _)| start_of(*n)) {
+        to = to.max(last);
+    }
+    Calendar::new(from, to, tz)
+}
+
+/// The reviews-per-day chart: the `days` days ending today.
+fn daily(calendar: &Calendar, today: usize, days: u32, totals: &[DayTotals]) -> Vec<DailyPoint> {
+    (0..days as usize)
+        .rev()
+        .map(|back| {
+            let i = today as i64 - back as i64;
+            let totals = usize::try_from(i)
+                .ok()
+                .and_then(|i| totals.get(i))
+                .copied()
+                .unwrap_or_default();
+            DailyPoint {
+                date: calendar
+                    .date(today)
+                    .checked_sub(jiff::Span::new().days(back as i64))
+                    .unwrap_or(calendar.date(today)),
+                totals,
+            }
+        })
+        .collect()
+}
+
+/// The hardest cards with their text.
+fn label(store: &Store, list: &[Candidate]) -> Result<Vec<HardCard>, StoreError> {
+    let handles: Vec<i64> = list.iter().map(|c| c.handle).collect();
+    let labels = store.card_labels(&handles)?;
+    Ok(list
+        .iter()
+        .zip(labels)
+        .map(|(c, l)| HardCard {
+            handle: c.handle,
+            deck: l.deck,
+            card: l.card,
+            prompt: l.prompt,
+            lapses: c.lapses,
+            reviews: c.reviews,
+            retrievability: c.retrievability,
+        })
+        .collect())
+}
+
 impl Report {
-    /// Reads the store once and computes every report. `scheduler_for` gives the scheduler
-    /// a deck's cards are replayed with.
+    /// Brings the statistics digest up to date (`refresh.rs`) and computes every report from
+    /// it. `scheduler_for` gives the scheduler a deck's cards are replayed with, and its
+    /// fingerprint (every setting: a change rebuilds the deck's digest).
     pub fn collect(
-        store: &Store,
+        store: &mut Store,
         options: &Options<'_>,
-        scheduler_for: impl Fn(&DeckInfo) -> Box<dyn Scheduler>,
+        scheduler_for: impl Fn(&DeckInfo) -> (Box<dyn Scheduler>, String),
     ) -> Result<Self, StoreError> {
         let Options {
             deck,
@@ -360,79 +343,54 @@ impl Report {
             now,
             tz,
         } = *options;
-        let catalog = store.catalog(deck)?;
-        let schedulers: Vec<Box<dyn Scheduler>> =
-            catalog.decks.iter().map(&scheduler_for).collect();
-        let snapshot = Snapshot::collect_for(store, deck, now, tz)?;
-        let back = SignedDuration::from_hours(24 * YEAR_DAYS.max(i64::from(days) + 1));
-        let ahead = SignedDuration::from_hours(24 * (FORECAST_DAYS as i64 + 1));
-        let (mut from, mut to) = (
-            now.saturating_sub(back).unwrap_or(now),
-            now.saturating_add(ahead).unwrap_or(now),
-        );
-        if let Some((first, last)) = store.review_span(deck)? {
-            from = from.min(first);
-            to = to.max(last);
-        }
-        let calendar = Calendar::new(from, to, tz);
-        let mut collector = Collector::new(&catalog, &schedulers, &calendar, now);
-        store.for_each_review(deck, |row| collector.push(&row))?;
-        let c = collector.finish();
-        let today = c.today();
-
-        let reviews: Vec<u32> = c.days.iter().map(|d| d.reviews).collect();
-        let daily = (0..days as usize)
-            .rev()
-            .map(|back| {
-                let i = today as i64 - back as i64;
-                let totals = usize::try_from(i)
-                    .ok()
-                    .and_then(|i| c.days.get(i))
-                    .copied()
-                    .unwrap_or_default();
-                DailyPoint {
-                    date: calendar
-                        .date(today)
-                        .checked_sub(jiff::Span::new().days(back as i64))
-                        .unwrap_or(calendar.date(today)),
-                    totals,
-                }
+        let infos = store.catalog_decks(deck)?;
+        let (schedulers, fingerprints): (Vec<Box<dyn Scheduler>>, Vec<String>) =
+            infos.iter().map(&scheduler_for).unzip();
+        let plan: Vec<DeckSchedule<'_>> = infos
+            .iter()
+            .zip(&schedulers)
+            .zip(&fingerprints)
+            .map(|((d, s), f)| DeckSchedule {
+                handle: d.handle,
+                scheduler: s.as_ref(),
+                fingerprint: f,
             })
             .collect();
+        refresh(store, &plan, tz)?;
+        let tallies = store.digest_days(deck)?;
+        let calendar = calendar_for(&tallies, days, now, tz);
+        let today = calendar
+            .index(now)
+            .unwrap_or(calendar.len().saturating_sub(1));
+        let (day_totals, retention) = day_reports(&calendar, today, &tallies);
+        let mut c = CardReports::new(&infos, &schedulers, now);
+        store.for_each_digest_card(deck, |card| c.add(card))?;
+        let calibration = store.digest_calibration(deck)?.finish();
+        // One read of the due times feeds the forecast and the snapshot's due counts.
+        let mut due = Vec::new();
+        store.for_each_due(deck, calendar.end(today + FORECAST_DAYS - 1), |at| {
+            due.push(at);
+        })?;
+        let total = tallies.iter().map(|(_, t)| t.reviews).sum();
+        let snapshot = Snapshot::collect_counted(store, deck, now, tz, total, &due)?;
 
-        let forecast = Forecast::collect(store, deck, &calendar, today, snapshot.day.start)?;
-        let label = |list: &[Candidate]| -> Result<Vec<HardCard>, StoreError> {
-            let handles: Vec<i64> = list.iter().map(|c| c.handle).collect();
-            let labels = store.card_labels(&handles)?;
-            Ok(list
-                .iter()
-                .zip(labels)
-                .map(|(c, l)| HardCard {
-                    handle: c.handle,
-                    deck: l.deck,
-                    card: l.card,
-                    prompt: l.prompt,
-                    lapses: c.lapses,
-                    reviews: c.reviews,
-                    retrievability: c.retrievability,
-                })
-                .collect())
-        };
+        let reviews: Vec<u32> = day_totals.iter().map(|d| d.reviews).collect();
+        let daily = daily(&calendar, today, days, &day_totals);
+        let forecast = Forecast::of(&calendar, today, snapshot.day.start, &due);
         Ok(Self {
             deck: deck.map(str::to_owned),
-            schedulers: catalog
-                .decks
+            schedulers: infos
                 .iter()
                 .zip(&schedulers)
                 .map(|(d, s)| (d.key.clone(), s.name()))
                 .collect(),
-            today: c.days.get(today).copied().unwrap_or_default(),
+            today: day_totals.get(today).copied().unwrap_or_default(),
             streak: Streak::of(&reviews, today),
             heatmap: Heatmap::of(&calendar, &reviews, today),
             daily,
             forecast,
-            retention: c.retention.clone(),
-            calibration: c.calibration.finish(),
+            retention,
+            calibration,
             intervals: c.intervals.clone(),
             difficulty: c.difficulty.clone(),
             decks: c.decks.clone(),
@@ -440,12 +398,12 @@ impl Report {
             facts: c.facts.iter().filter(|k| k.reviews > 0).cloned().collect(),
             questions: c
                 .questions
-                .iter()
+                .values()
                 .filter(|k| k.reviews > 0)
                 .cloned()
                 .collect(),
-            most_lapses: label(&c.hardest.most_lapses)?,
-            lowest_recall: label(&c.hardest.lowest_recall)?,
+            most_lapses: label(store, &c.hardest.most_lapses)?,
+            lowest_recall: label(store, &c.hardest.lowest_recall)?,
             confusions: store.confused_pairs(deck, CONFUSIONS)?,
             snapshot,
         })
@@ -502,23 +460,12 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::Fsrs;
-    use crate::store::CatalogCard;
+    use crate::schedule::{Fsrs, Rating};
+    use crate::stats::digest::{CardFold, DayFinder, Tallies};
+    use crate::store::ReviewRow;
 
     fn t(s: &str) -> Timestamp {
         s.parse().unwrap()
-    }
-
-    fn card(handle: i64, kind: Kind, fact: Option<&str>, question: Option<&str>) -> CatalogCard {
-        CatalogCard {
-            handle,
-            deck: 0,
-            key: format!("c{handle}"),
-            kind,
-            retired: false,
-            fact: fact.map(str::to_owned),
-            question: question.map(str::to_owned),
-        }
     }
 
     fn row(card: i64, at: &str, rating: Rating, correct: bool) -> ReviewRow {
@@ -552,36 +499,55 @@ mod tests {
 
     #[test]
     fn accuracy_and_retention_by_fact_and_question_kind() {
-        let catalog = Catalog {
-            decks: vec![DeckInfo {
-                key: "d".into(),
-                name: "D".into(),
-                path: "d.yaml".into(),
-            }],
-            cards: vec![
-                card(1, Kind::Recall, Some("head"), Some("recall-person")),
-                card(2, Kind::Year, Some("date"), Some("year")),
-                card(3, Kind::Choice, None, None),
-            ],
-        };
+        let infos = [DeckInfo {
+            handle: 1,
+            key: "d".into(),
+            name: "D".into(),
+            path: "d.yaml".into(),
+        }];
         let schedulers: Vec<Box<dyn Scheduler>> = vec![Box::new(Fsrs::default())];
         let now = t("2026-01-20T12:00:00Z");
-        let calendar = Calendar::new(t("2026-01-01T12:00:00Z"), now, &TimeZone::UTC);
-        let mut c = Collector::new(&catalog, &schedulers, &calendar, now);
+        let mut c = CardReports::new(&infos, &schedulers, now);
+        let utc = TimeZone::UTC;
+        let mut days = DayFinder::new(&utc);
+        let mut tallies = Tallies::default();
         // Card 1: Good (the 10-minute learning step), Good (graduates: review phase), then
         // Again on day 5, a review-phase review that fails. Card 2: Easy (review phase at
         // once), Good on day 10, a review-phase review that passes. Card 3: one wrong answer.
-        for r in [
+        let rows = [
             row(1, "2026-01-01T12:00:00Z", Rating::Good, true),
             row(1, "2026-01-01T12:10:00Z", Rating::Good, true),
             row(1, "2026-01-05T12:00:00Z", Rating::Again, false),
             row(2, "2026-01-01T12:00:00Z", Rating::Easy, true),
             row(2, "2026-01-10T12:00:00Z", Rating::Good, true),
             row(3, "2026-01-01T12:00:00Z", Rating::Again, false),
-        ] {
-            c.push(&r);
+        ];
+        // (kind, fact, question) of cards 1, 2, 3.
+        let topics = [
+            ("recall", Some("head"), Some("recall-person")),
+            ("year", Some("date"), Some("year")),
+            ("choice", None, None),
+        ];
+        for (group, (kind, fact, question)) in rows.chunk_by(|a, b| a.card == b.card).zip(topics) {
+            let mut fold = CardFold::new(0);
+            for r in group {
+                fold.push(&Fsrs::default(), r, days.day(r.at), &mut tallies);
+            }
+            c.add(&DigestCard {
+                card: group[0].card,
+                deck: 1,
+                kind,
+                retired: false,
+                fact,
+                question,
+                reviews: fold.reviews,
+                correct: fold.correct,
+                recalled: fold.recalled,
+                retention: fold.retention,
+                state: fold.state,
+            });
         }
-        let c = c.finish();
+        let questions: Vec<Accuracy> = c.questions.values().cloned().collect();
         assert_eq!(
             table(&c.facts),
             [
@@ -592,7 +558,7 @@ mod tests {
         );
         // Question kinds by name; a card without one is grouped by its card kind.
         assert_eq!(
-            table(&c.questions),
+            table(&questions),
             [
                 ("choice", 1, 0, 0, 0, 0),
                 ("recall-person", 3, 2, 2, 1, 0),

@@ -24,6 +24,12 @@ impl Tally {
         self.passed += u32::from(passed);
     }
 
+    /// Adds another tally's counts.
+    pub fn add_tally(&mut self, other: Tally) {
+        self.reviews += other.reviews;
+        self.passed += other.passed;
+    }
+
     pub fn rate(&self) -> Option<f64> {
         (self.reviews > 0).then(|| f64::from(self.passed) / f64::from(self.reviews))
     }
@@ -70,6 +76,19 @@ impl TrueRetention {
                     window.mature.add(passed);
                 }
                 window.all.add(passed);
+            }
+        }
+    }
+
+    /// The reviews of one study day, `days_ago` before today, already split into young
+    /// and mature (as `add` splits them one at a time).
+    pub fn add_day(&mut self, days_ago: u32, young: Tally, mature: Tally) {
+        for window in &mut self.windows {
+            if days_ago < window.days {
+                window.young.add_tally(young);
+                window.mature.add_tally(mature);
+                window.all.add_tally(young);
+                window.all.add_tally(mature);
             }
         }
     }

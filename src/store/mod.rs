@@ -13,6 +13,7 @@
 pub mod anki;
 mod cache;
 mod confusion;
+mod digest;
 mod due;
 mod exchange;
 mod log;
@@ -36,6 +37,7 @@ use crate::schedule::{CardState, Phase, Rating, Scheduler, fuzz_seed};
 
 pub use cache::{CachedDeck, CardHeads, FileStamp};
 pub use confusion::{Confused, ConfusedPair, FormattedReview, ReviewExtra};
+pub use digest::{DigestCard, DigestMark, DigestTx, LogKey, LogRow, StoredFold, StoredRead};
 pub use exchange::{CardRef, ExportedReview, IMPORT_DECK, ImportReport, ImportedReview};
 pub use log::{Confusion, LoggedReview};
 pub use marks::{FoundCard, Undone};

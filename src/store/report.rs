@@ -14,6 +14,8 @@ use crate::schedule::{Phase, Rating};
 /// A deck as the statistics see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeckInfo {
+    /// The deck's row id.
+    pub handle: i64,
     pub key: String,
     pub name: String,
     pub path: std::path::PathBuf,
@@ -82,7 +84,46 @@ pub(super) const REVIEW_STREAM: &str =
         (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1))
      ORDER BY card_id, reviewed_at, uid, id";
 
+/// `select` (a query on `card_state AS cs` whose WHERE clause uses `?1`) limited to the
+/// states of active (not retired, not suspended) cards of the selected deck (`?2`, its key;
+/// NULL for every deck). Whether a card is retired or suspended is a look-up in a small
+/// index, not a read of its row; a deck's states are one range of `card_state_by_deck`.
+fn active_states(select: &str, deck: Option<&str>) -> String {
+    let deck = if deck.is_some() {
+        "AND cs.deck_id = (SELECT id FROM deck WHERE key = ?2)"
+    } else {
+        "AND ?2 IS NULL"
+    };
+    format!(
+        "{select} {deck}
+           AND NOT EXISTS (SELECT 1 FROM card INDEXED BY card_retired
+                           WHERE card.id = cs.card_id AND card.retired_at IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM card_mark AS m
+                           WHERE m.card_id = cs.card_id AND m.suspended_at IS NOT NULL)"
+    )
+}
+
 impl Store {
+    /// The selected decks, by key.
+    pub fn catalog_decks(&self, deck: Option<&str>) -> Result<Vec<DeckInfo>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, key, name, path FROM deck WHERE ?1 IS NULL OR key = ?1 ORDER BY key",
+            )
+            .map_err(self.fail())?;
+        stmt.query_map(params![deck], |row| {
+            Ok(DeckInfo {
+                handle: row.get(0)?,
+                key: row.get(1)?,
+                name: row.get(2)?,
+                path: std::path::PathBuf::from(row.get::<_, String>(3)?),
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(self.fail())
+    }
+
     /// The selected decks and their cards, by handle.
     pub fn catalog(&self, deck: Option<&str>) -> Result<Catalog, StoreError> {
         let mut catalog = Catalog::default();
@@ -96,8 +137,10 @@ impl Store {
                 .map_err(self.fail())?;
             let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
             while let Some(row) = rows.next().map_err(self.fail())? {
-                ids.push(row.get::<_, i64>(0).map_err(self.fail())?);
+                let handle = row.get::<_, i64>(0).map_err(self.fail())?;
+                ids.push(handle);
                 catalog.decks.push(DeckInfo {
+                    handle,
                     key: row.get(1).map_err(self.fail())?,
                     name: row.get(2).map_err(self.fail())?,
                     path: std::path::PathBuf::from(row.get::<_, String>(3).map_err(self.fail())?),
@@ -143,9 +186,16 @@ impl Store {
         let span: (Option<i64>, Option<i64>) = self
             .conn
             .query_row(
-                "SELECT min(reviewed_at), max(reviewed_at) FROM review
-                 WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
-                    (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id WHERE deck.key = ?1))",
+                // Two subqueries: SQLite finds a lone min() or max() at an end of an index,
+                // but reads every row for both at once.
+                "SELECT (SELECT min(reviewed_at) FROM review
+                         WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
+                            (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id
+                             WHERE deck.key = ?1))),
+                        (SELECT max(reviewed_at) FROM review
+                         WHERE mode = 'normal' AND (?1 IS NULL OR card_id IN
+                            (SELECT card.id FROM card JOIN deck ON deck.id = card.deck_id
+                             WHERE deck.key = ?1)))",
                 params![deck],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -220,18 +270,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT card_state.due FROM card_state
-                 JOIN card ON card.id = card_state.card_id
-                 JOIN deck ON deck.id = card.deck_id
-                 WHERE card.retired_at IS NULL AND card_state.due < ?2
-                   AND (?1 IS NULL OR deck.key = ?1)
-                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
-                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
-            )
+            .prepare(&active_states(
+                "SELECT cs.due FROM card_state AS cs WHERE cs.due < ?1",
+                deck,
+            ))
             .map_err(self.fail())?;
         let mut rows = stmt
-            .query(params![deck, before.as_millisecond()])
+            .query(params![before.as_millisecond(), deck])
             .map_err(self.fail())?;
         while let Some(row) = rows.next().map_err(self.fail())? {
             each(timestamp(row.get(0).map_err(self.fail())?));
@@ -241,31 +286,56 @@ impl Store {
 
     /// Active cards of the selected decks by phase, and their retired cards.
     pub fn phase_counts_in(&self, deck: Option<&str>) -> Result<(PhaseCounts, u32), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT CASE WHEN card.retired_at IS NOT NULL THEN 'retired'
-                             ELSE coalesce(card_state.phase, 'new') END, count(*)
-                 FROM card JOIN deck ON deck.id = card.deck_id
-                 LEFT JOIN card_state ON card_state.card_id = card.id
-                 WHERE ?1 IS NULL OR deck.key = ?1
-                 GROUP BY 1",
-            )
-            .map_err(self.fail())?;
-        let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
         let mut counts = PhaseCounts::default();
-        let mut retired = 0;
-        while let Some(row) = rows.next().map_err(self.fail())? {
-            let phase: String = row.get(0).map_err(self.fail())?;
-            let n: u32 = row.get(1).map_err(self.fail())?;
-            match Phase::parse(&phase) {
-                _ if phase == "retired" => retired += n,
-                Some(Phase::New) | None => counts.new += n,
-                Some(Phase::Learning) => counts.learning += n,
-                Some(Phase::Review) => counts.review += n,
-                Some(Phase::Relearning) => counts.relearning += n,
+        // Phases of every state (one read of the index on (deck, due, phase)), less those of
+        // retired cards (few: their own index). Suspended cards count in their phase.
+        for (sql, sign) in [
+            (
+                "SELECT cs.phase, count(*) FROM card_state AS cs
+                 WHERE ?1 IS NULL OR cs.deck_id = (SELECT id FROM deck WHERE key = ?1)
+                 GROUP BY cs.phase",
+                1,
+            ),
+            (
+                "SELECT cs.phase, count(*) FROM card INDEXED BY card_retired
+                 JOIN card_state AS cs ON cs.card_id = card.id
+                 WHERE card.retired_at IS NOT NULL
+                   AND (?1 IS NULL OR card.deck_id = (SELECT id FROM deck WHERE key = ?1))
+                 GROUP BY cs.phase",
+                -1,
+            ),
+        ] {
+            let mut stmt = self.conn.prepare(sql).map_err(self.fail())?;
+            let mut rows = stmt.query(params![deck]).map_err(self.fail())?;
+            while let Some(row) = rows.next().map_err(self.fail())? {
+                let phase: String = row.get(0).map_err(self.fail())?;
+                let n: i64 = row.get(1).map_err(self.fail())?;
+                let slot = match Phase::parse(&phase) {
+                    Some(Phase::New) | None => continue,
+                    Some(Phase::Learning) => &mut counts.learning,
+                    Some(Phase::Review) => &mut counts.review,
+                    Some(Phase::Relearning) => &mut counts.relearning,
+                };
+                *slot = u32::try_from(i64::from(*slot) + sign * n).unwrap_or(0);
             }
         }
+        // Cards, and retired ones (few: their own index); every active card not learning or
+        // in review is new, with a state or without.
+        let (cards, retired): (u32, u32) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM card
+                         WHERE ?1 IS NULL OR deck_id = (SELECT id FROM deck WHERE key = ?1)),
+                        (SELECT count(*) FROM card INDEXED BY card_retired
+                         WHERE retired_at IS NOT NULL
+                           AND (?1 IS NULL OR deck_id = (SELECT id FROM deck WHERE key = ?1)))",
+                params![deck],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.fail())?;
+        counts.new = cards
+            .saturating_sub(retired)
+            .saturating_sub(counts.learning + counts.review + counts.relearning);
         counts.suspended = self
             .conn
             .query_row(
@@ -284,14 +354,11 @@ impl Store {
     pub fn due_count_in(&self, deck: Option<&str>, before: Timestamp) -> Result<u32, StoreError> {
         self.conn
             .query_row(
-                "SELECT count(*) FROM card_state
-                 JOIN card ON card.id = card_state.card_id
-                 JOIN deck ON deck.id = card.deck_id
-                 WHERE card.retired_at IS NULL AND card_state.due < ?2
-                   AND (?1 IS NULL OR deck.key = ?1)
-                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
-                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
-                params![deck, before.as_millisecond()],
+                &active_states(
+                    "SELECT count(*) FROM card_state AS cs WHERE cs.due < ?1",
+                    deck,
+                ),
+                params![before.as_millisecond(), deck],
                 |r| r.get(0),
             )
             .map_err(self.fail())
@@ -302,13 +369,11 @@ impl Store {
         let ms: Option<i64> = self
             .conn
             .query_row(
-                "SELECT min(card_state.due) FROM card_state
-                 JOIN card ON card.id = card_state.card_id
-                 JOIN deck ON deck.id = card.deck_id
-                 WHERE card.retired_at IS NULL AND (?1 IS NULL OR deck.key = ?1)
-                   AND NOT EXISTS (SELECT 1 FROM card_mark AS m
-                                   WHERE m.card_id = card.id AND m.suspended_at IS NOT NULL)",
-                params![deck],
+                &active_states(
+                    "SELECT min(cs.due) FROM card_state AS cs WHERE ?1 IS NULL",
+                    deck,
+                ),
+                params![None::<i64>, deck],
                 |r| r.get(0),
             )
             .map_err(self.fail())?;
@@ -351,5 +416,77 @@ impl Store {
             }
         }
         Ok(labels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck;
+    use crate::schedule::{CardState, Fsrs, Scheduler};
+    use crate::store::NewReview;
+
+    /// The counts taken from the indexes equal a count of every card: retired cards apart,
+    /// suspended cards in their phase, cards never seen (with or without a state) new.
+    #[test]
+    fn phase_counts_from_the_indexes_equal_a_count_of_every_card() {
+        let mut store = Store::open_in_memory().unwrap();
+        let at: Timestamp = "2026-01-01T09:00:00Z".parse().unwrap();
+        let text = |ids: &[&str]| {
+            let mut yaml = String::from("id: d\nname: D\ncards:\n");
+            for id in ids {
+                yaml.push_str(&format!("  - {{id: {id}, prompt: p{id}, answer: x}}\n"));
+            }
+            deck::load_str(&yaml).unwrap()
+        };
+        store
+            .sync_deck(&text(&["a", "b", "c", "e", "f", "g"]), at)
+            .unwrap();
+        let fsrs = Fsrs::default();
+        let cards = store.cards(&deck::Id::parse("d").unwrap()).unwrap();
+        for (card, rating) in
+            cards
+                .iter()
+                .zip([Rating::Good, Rating::Easy, Rating::Again, Rating::Easy])
+        {
+            let state = fsrs.review(&card.state, rating, at);
+            store
+                .record(&NewReview {
+                    handle: card.handle,
+                    reviewed_at: at,
+                    rating,
+                    answer: "",
+                    verdict: "correct",
+                    response_ms: 0,
+                    scheduler: fsrs.name(),
+                    state: &state,
+                    previous: &CardState::new_card(),
+                    cram: false,
+                    leech: false,
+                })
+                .unwrap();
+        }
+        // b (review) suspended; e (review) retired by the deck losing it.
+        store.suspend(cards[1].handle, at).unwrap();
+        store
+            .sync_deck(&text(&["a", "b", "c", "f", "g"]), at)
+            .unwrap();
+        let (counts, retired) = store.phase_counts_in(None).unwrap();
+        assert_eq!(retired, 1);
+        assert_eq!(
+            (
+                counts.new,
+                counts.learning,
+                counts.review,
+                counts.relearning,
+                counts.suspended
+            ),
+            (2, 2, 1, 0, 1)
+        );
+        assert_eq!(store.phase_counts_in(Some("d")).unwrap(), (counts, retired));
+        assert_eq!(
+            store.phase_counts_in(Some("none")).unwrap().0,
+            PhaseCounts::default()
+        );
     }
 }

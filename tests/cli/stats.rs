@@ -481,3 +481,67 @@ fn backup_is_a_working_copy() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `stats` keeps a digest of the log and folds in only what changed since its last run
+/// (`docs/statistics.md`). After a CSV import that puts reviews in the middle of a card's
+/// log and gives a new card its first one, the report from the kept digest equals the one
+/// from a copy of the database whose digest is built from the whole log at once.
+#[test]
+fn the_kept_digest_equals_one_built_from_scratch_after_a_csv_import() {
+    let env = Env::new();
+    write_history(&env);
+    let fresh = env.dir.path().join("fresh.db");
+    std::fs::copy(env.db(), &fresh).unwrap();
+    let before = stats_json(&env, &[]);
+
+    let store = Store::open(&env.db()).unwrap();
+    let handle = |card: &str| {
+        store
+            .cards(&factdrill::deck::Id::parse("small").unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|c| c.key == card)
+            .unwrap()
+            .handle
+    };
+    let at = |s: &str| s.parse::<Timestamp>().unwrap().as_millisecond();
+    let csv = format!(
+        "card_id,review_time,rating\n{},{},1\n{},{},3\n",
+        handle("hq"),
+        at("2026-02-10T09:00:00+01:00"),
+        handle("first-head"),
+        at("2026-02-27T09:00:00+01:00"),
+    );
+    drop(store);
+    let file = env.dir.path().join("more.csv");
+    std::fs::write(&file, csv).unwrap();
+    let import = |db: &std::path::Path| {
+        let out = env
+            .cmd(NOW)
+            .env("FACTDRILL_DB", db)
+            .args(["import", "reviews"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    import(&env.db());
+    let kept = stats_json(&env, &[]);
+    import(&fresh);
+    let out = env
+        .cmd(NOW)
+        .env("FACTDRILL_DB", &fresh)
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let rebuilt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    assert_eq!(kept, rebuilt);
+    assert_eq!(kept["reviews_total"], 11);
+    assert_ne!(kept["calibration"], before["calibration"]);
+    assert_eq!(
+        kept["hardest"]["most_lapses"][0]["lapses"], 2,
+        "hq lapsed again"
+    );
+}
