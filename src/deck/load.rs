@@ -1,6 +1,7 @@
 //! Reading a deck file: bytes -> YAML tree -> validated `Deck`, collecting every problem in
 //! the file (with its line and column) before failing. Never panics on any input.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -230,7 +231,7 @@ fn read_cards(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<Vec<Ca
     if items.is_empty() {
         problems.push(Problem::new(node.pos, "the deck has no cards"));
     }
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<Cow<'_, str>, u32> = HashMap::new();
     let mut cards = Vec::with_capacity(items.len());
     for item in items {
         // Duplicate ids are found even among cards with other problems.
