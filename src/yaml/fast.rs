@@ -293,28 +293,7 @@ impl<'a> Reader<'a> {
         loop {
             let len = self.key_ahead()?;
             let key_pos = self.pos();
-            let name = &self.text[self.i..self.i + len];
-            // A key that reads as null, a boolean or a number is named by its value (`1`,
-            // `true`, `null`); one whose name would not be its text (`Null`, `01`) is declined.
-            let same = match resolve(name)? {
-                Resolved::Text => true,
-                Resolved::Null => name == "null",
-                Resolved::Bool(b) => name == b.to_string(),
-                Resolved::Int(i) => name == i.to_string(),
-                Resolved::Float(_) | Resolved::Other(_) => false,
-            };
-            if !same {
-                return None;
-            }
-            if entries.len() >= MAX_KEYS || entries.iter().any(|(k, _)| k.name == name) {
-                return None;
-            }
-            self.count()?;
-            let key = Key {
-                name: Cow::Borrowed(name),
-                pos: key_pos,
-            };
-            self.i += len;
+            let key = self.key(len, key_pos, &entries)?;
             let colon = self.pos();
             self.i += 1;
             let value = self.map_value(indent, colon, depth)?;
@@ -331,6 +310,29 @@ impl<'a> Reader<'a> {
         self.count()?;
         Some(Node {
             value: Value::Map(entries),
+            pos,
+        })
+    }
+
+    /// The key of `len` bytes at the cursor, a new one in `entries`; the cursor after it.
+    fn key(&mut self, len: usize, pos: Pos, entries: &[(Key<'a>, Node<'a>)]) -> Option<Key<'a>> {
+        let name = &self.text[self.i..self.i + len];
+        // A key that reads as null, a boolean or a number is named by its value (`1`,
+        // `true`, `null`); one whose name would not be its text (`Null`, `01`) is declined.
+        let same = match resolve(name)? {
+            Resolved::Text => true,
+            Resolved::Null => name == "null",
+            Resolved::Bool(b) => name == b.to_string(),
+            Resolved::Int(i) => name == i.to_string(),
+            Resolved::Float(_) | Resolved::Other(_) => false,
+        };
+        if !same || entries.len() >= MAX_KEYS || entries.iter().any(|(k, _)| k.name == name) {
+            return None;
+        }
+        self.count()?;
+        self.i += len;
+        Some(Key {
+            name: Cow::Borrowed(name),
             pos,
         })
     }
@@ -379,18 +381,75 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A one-line value at the cursor: a quoted or plain scalar or a flow list.
+    /// A one-line value at the cursor: a quoted or plain scalar, a flow list or mapping.
     fn inline_value(&mut self) -> Option<Node<'a>> {
+        match self.peek()? {
+            b'[' => self.flow_seq(),
+            b'{' => self.flow_map(),
+            _ => self.scalar(None),
+        }
+    }
+
+    /// A quoted or plain scalar at the cursor; in a flow collection (`closing` its bracket)
+    /// a plain one ends at `,` or the bracket.
+    fn scalar(&mut self, closing: Option<u8>) -> Option<Node<'a>> {
         let pos = self.pos();
         let value = match self.peek()? {
-            b'[' => return self.flow_seq(),
             b'"' => Value::Str(self.double_quoted()?),
             b'\'' => Value::Str(self.single_quoted()?),
-            c if starts_plain(c, self.at(self.i + 1)) => self.plain(false)?,
+            c if starts_plain(c, self.at(self.i + 1)) => self.plain(closing)?,
             _ => return None,
         };
         self.count()?;
         Some(Node { value, pos })
+    }
+
+    /// A flow mapping on one line, `{id: a, prompt: p, items: [x, y]}`, plain keys each
+    /// followed by `: ` and a scalar or a flow list.
+    fn flow_map(&mut self) -> Option<Node<'a>> {
+        let pos = self.pos();
+        self.i += 1;
+        let mut entries: Vec<(Key<'a>, Node<'a>)> = Vec::new();
+        self.skip_spaces();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+        } else {
+            loop {
+                let len = self.key_ahead()?;
+                if self.at(self.i + len + 1) != Some(b' ') {
+                    return None;
+                }
+                let key_pos = self.pos();
+                let key = self.key(len, key_pos, &entries)?;
+                self.i += 1; // the colon
+                self.skip_spaces();
+                let value = match self.peek()? {
+                    b'[' => self.flow_seq()?,
+                    _ => self.scalar(Some(b'}'))?,
+                };
+                entries.push((key, value));
+                self.skip_spaces();
+                match self.peek()? {
+                    b',' => {
+                        self.i += 1;
+                        self.skip_spaces();
+                        if matches!(self.peek(), None | Some(b'}' | b',' | b'\n')) {
+                            return None;
+                        }
+                    }
+                    b'}' => {
+                        self.i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.count()?;
+        Some(Node {
+            value: Value::Map(entries),
+            pos,
+        })
     }
 
     /// A flow list on one line, `[a, "b", 3]`, of scalars.
@@ -403,18 +462,7 @@ impl<'a> Reader<'a> {
             self.i += 1;
         } else {
             loop {
-                let item_pos = self.pos();
-                let value = match self.peek()? {
-                    b'"' => Value::Str(self.double_quoted()?),
-                    b'\'' => Value::Str(self.single_quoted()?),
-                    c if starts_plain(c, self.at(self.i + 1)) => self.plain(true)?,
-                    _ => return None,
-                };
-                self.count()?;
-                items.push(Node {
-                    value,
-                    pos: item_pos,
-                });
+                items.push(self.scalar(Some(b']'))?);
                 self.skip_spaces();
                 match self.peek()? {
                     b',' => {
@@ -445,9 +493,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A plain scalar on one line, resolved as the full reader resolves it. In a flow list
-    /// it ends at `,` or `]`; `[`, `{`, `}` and `:` in it are declined.
-    fn plain(&mut self, in_flow: bool) -> Option<Value<'a>> {
+    /// A plain scalar on one line, resolved as the full reader resolves it. In a flow
+    /// collection (`closing` its bracket) it ends at `,` or the bracket, and other brackets
+    /// and `:` in it are declined.
+    fn plain(&mut self, closing: Option<u8>) -> Option<Value<'a>> {
+        let in_flow = closing.is_some();
         let start = self.i;
         let mut end = start; // after the last non-space
         let mut j = start;
@@ -455,8 +505,19 @@ impl<'a> Reader<'a> {
             match c {
                 b'\n' => break,
                 b'#' if j > start && self.b[j - 1] == b' ' => break,
-                b',' | b']' if in_flow => break,
-                b':' | b'[' | b'{' | b'}' if in_flow => return None,
+                b',' if in_flow => break,
+                c if Some(c) == closing => break,
+                // In a flow collection `:` may be inside a scalar only before a character
+                // that is neither a space nor a flow indicator.
+                b':' if in_flow
+                    && matches!(
+                        self.at(j + 1),
+                        None | Some(b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}')
+                    ) =>
+                {
+                    return None;
+                }
+                b'[' | b']' | b'{' | b'}' if in_flow => return None,
                 b':' if matches!(self.at(j + 1), None | Some(b' ' | b'\n')) => return None,
                 b' ' => {}
                 _ => end = j + 1,
@@ -699,6 +760,11 @@ mod tests {
         );
         case("  a: 1\n  b:\n    - x\n", true);
         case("id: a\n\n# between\n", true);
+        case(
+            "a: {b: 1, c: [x, \"y\"], d: 'z'}\nl:\n  - {id: a, prompt: p?, answer: x}\n",
+            true,
+        );
+        case("a: {}\nb: { x: y }\n", true);
         // An unindented sequence is placed after its first dash and spaces.
         case("id:\n id:\n -\n  - []\n", true);
         case("a:\n-   x\n- y\n", true);
@@ -714,7 +780,13 @@ mod tests {
             "%YAML 1.2\n---\na: 1\n",
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",
-            "a: {b: 1}\n",
+            "a: {b: {c: 1}}\n",
+            "a: {b}\n",
+            "a: {b: 1,}\n",
+            "a: {b:1}\n",
+            "a: {b: 1\n",
+            "a: {b: 1, b: 2}\n",
+            "a: [{b: 1}]\n",
             "a: |\n  text\n",
             "a: >\n  text\n",
             "a: long\n  text\n",
@@ -811,6 +883,7 @@ mod tests {
     enum Doc {
         Scalar(String),
         Flow(Vec<String>),
+        FlowMap(Vec<(String, String)>),
         Null,
         Map(Vec<(String, Doc)>),
         Seq(Vec<Doc>),
@@ -820,6 +893,7 @@ mod tests {
         let leaf = prop_oneof![
             4 => scalar().prop_map(Doc::Scalar),
             1 => prop::collection::vec(scalar(), 0..4).prop_map(Doc::Flow),
+            1 => prop::collection::vec((key(), scalar()), 0..4).prop_map(Doc::FlowMap),
             1 => Just(Doc::Null),
         ];
         leaf.prop_recursive(4, 40, 5, |inner| {
@@ -846,6 +920,11 @@ mod tests {
         match doc {
             Doc::Scalar(s) => out.push_str(&format!(" {s}{}\n", tail(layout))),
             Doc::Flow(items) => out.push_str(&format!(" [{}]\n", items.join(", "))),
+            Doc::FlowMap(entries) => {
+                let entries: Vec<String> =
+                    entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                out.push_str(&format!(" {{{}}}\n", entries.join(", ")));
+            }
             Doc::Null => out.push('\n'),
             Doc::Map(entries) => {
                 out.push('\n');
@@ -940,7 +1019,71 @@ mod tests {
         );
     }
 
+    /// Any text, as the deck writer writes it, with every field and non-default settings.
+    fn written_deck(texts: &[String], kind: crate::deck::Kind, seed: u8) -> String {
+        use crate::deck::{Card, Id, Origin};
+        use crate::generate::write::{Header, to_yaml};
+        let text = |i: usize| texts[i % texts.len()].clone();
+        let mut header = Header::new("deck-1".into(), text(0));
+        header.description = Some(text(1));
+        header.new_per_day = Some(u32::from(seed));
+        header.strict = seed.is_multiple_of(2);
+        header.scheduling.desired_retention = 0.85;
+        header.scheduling.fuzz = false;
+        header.scheduling.learning_steps = vec![jiff::SignedDuration::from_secs(90)];
+        if seed.is_multiple_of(3) {
+            header.scheduling.algorithm = crate::schedule::Algorithm::Sm2;
+            header.scheduling.parameters[3] = 2.5;
+        }
+        let cards: Vec<Card> = (0..3)
+            .map(|i| Card {
+                id: Id::parse(&format!("c{i}")).unwrap(),
+                kind,
+                prompt: text(i + 2),
+                answer: text(i + 3),
+                accept: vec![text(i + 4), text(i)],
+                choices: vec![text(i + 3), text(i + 5)],
+                explanation: Some(text(i + 6)),
+                source: (seed % 2 == 1).then(|| text(i + 7)),
+                tags: vec![text(i + 1)],
+                generated: (i == 1).then(|| Origin {
+                    key: "head-0a.recall".into(),
+                    hash: "0123abcd".into(),
+                }),
+                line: 0,
+            })
+            .collect();
+        to_yaml(&header, &cards)
+    }
+
     proptest! {
+        /// What `generate` writes is always read fast (else a generated deck would take the
+        /// slow path), and read as the full reader reads it.
+        #[test]
+        fn written_decks_are_read_fast(
+            texts in prop::collection::vec("[^\u{2028}\u{2029}]{0,24}", 1..9),
+            kind in prop::sample::select(crate::deck::Kind::ALL.to_vec()),
+            seed: u8,
+        ) {
+            let text = written_deck(&texts, kind, seed);
+            prop_assert!(agrees(&text), "not read fast:\n{}", text);
+        }
+
+        #[test]
+        fn written_facts_are_read_fast(texts in prop::collection::vec("[^\u{2028}\u{2029}]{1,24}", 1..9)) {
+            use crate::facts::{Alias, Body, Fact, Facts, Location};
+            let text = |i: usize| texts[i % texts.len()].clone();
+            let facts = Facts {
+                topic: Some(text(0)),
+                facts: vec![
+                    Fact::new(Body::Location(Location { subject: text(1), place: text(2) })),
+                    Fact::new(Body::Alias(Alias { name: text(3), aliases: vec![text(4), text(5)] })),
+                ],
+            };
+            let yaml = crate::facts::to_yaml(&facts);
+            prop_assert!(agrees(&yaml), "not read fast:\n{}", yaml);
+        }
+
         #[test]
         fn generated_documents_read_alike(text in document()) {
             agrees(&text);

@@ -108,18 +108,18 @@ pub fn parse(text: &str) -> Result<Node<'_>, Problem> {
     }
 }
 
-/// Parses with the full reader only: the reference the fast reader is tested against.
-#[cfg(test)]
-pub(crate) fn parse_full(text: &str) -> Result<Node<'_>, Problem> {
+/// Parses with the full reader only: the reference the fast reader is tested against (for
+/// tests, benchmarks and fuzzing; `parse` is the one to use).
+pub fn parse_full(text: &str) -> Result<Node<'_>, Problem> {
     if text.trim().is_empty() {
         return parse(text);
     }
     saphyr::parse(text)
 }
 
-/// Parses with the fast reader only; `None` when it declines the text.
-#[cfg(test)]
-pub(crate) fn parse_fast(text: &str) -> Option<Node<'_>> {
+/// Parses with the fast reader only; `None` when it declines the text (for tests,
+/// benchmarks and fuzzing).
+pub fn parse_fast(text: &str) -> Option<Node<'_>> {
     fast::parse(text)
 }
 
