@@ -83,6 +83,7 @@ fn deck(n: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let text = deck(10_000);
+    eprintln!("the deck: {} bytes", text.len());
     assert!(
         yaml::parse_fast(&text).is_some(),
         "the fast reader reads it"

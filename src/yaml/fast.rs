@@ -15,6 +15,8 @@ use super::{Key, MAX_NODES, Node, Pos, Value};
 
 /// Deeper than this is declined (the full reader allows 64 levels; decks use 4).
 const MAX_DEPTH: usize = 32;
+/// How far below the full reader's node budget the fast reader stops.
+const NODE_MARGIN: usize = 1_000;
 /// The full reader counts events (every node, its end, each comment) against this budget.
 const MAX_EVENTS: usize = 1_000_000;
 /// Mappings with more keys than this are declined (duplicates are looked for by scanning).
@@ -44,10 +46,7 @@ pub(super) fn parse(text: &str) -> Option<Node<'_>> {
     reader.i = reader.line_start + indent;
     let root = reader.block_node(indent, 0)?;
     // One document, nothing after it.
-    if reader.skip_to_content().is_some()
-        || reader.nodes > MAX_NODES
-        || 2 * reader.nodes + reader.comments + 16 > MAX_EVENTS
-    {
+    if reader.skip_to_content().is_some() || 2 * reader.nodes + reader.comments + 16 > MAX_EVENTS {
         return None;
     }
     Some(root)
@@ -194,9 +193,11 @@ impl<'a> Reader<'a> {
         (rest[len] == b':' && matches!(rest.get(len + 1), None | Some(b' ' | b'\n'))).then_some(len)
     }
 
+    /// Counts a node; declines a file near the full reader's budget, so that whether a file
+    /// is within it is always the full reader's decision.
     fn count(&mut self) -> Option<()> {
         self.nodes += 1;
-        (self.nodes <= MAX_NODES).then_some(())
+        (self.nodes <= MAX_NODES - NODE_MARGIN).then_some(())
     }
 
     /// A block node whose first character is at the cursor, on a line indented `indent`.
@@ -720,6 +721,7 @@ fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::super::{parse_fast, parse_full};
+    use super::{MAX_NODES, NODE_MARGIN};
     use proptest::prelude::*;
 
     /// The fast reader either declines `text` or gives what the full reader gives.
@@ -812,6 +814,16 @@ mod tests {
         ] {
             case(text, false);
         }
+    }
+
+    /// Whether a file is within the value budget is the full reader's decision: the fast one
+    /// declines files near it (a long list: one value per item, the list, its key, the root).
+    #[test]
+    fn files_near_the_value_budget_are_declined() {
+        let list = |n: usize| format!("cards:\n{}", "- x\n".repeat(n));
+        let most = MAX_NODES - NODE_MARGIN - 3;
+        assert!(parse_fast(&list(most)).is_some());
+        assert!(parse_fast(&list(most + 1)).is_none());
     }
 
     #[test]
