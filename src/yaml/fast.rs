@@ -4,10 +4,11 @@
 //! full reader then reads the file, problems and all.
 //!
 //! Read here: block mappings with plain keys, block sequences (also unindented under a key),
-//! one-line plain, single- and double-quoted scalars, one-line flow lists of scalars, comments
-//! and blank lines. Declined: everything else (documents markers, anchors, aliases, tags,
-//! flow mappings, block scalars, scalars over several lines, tabs, CR, unusual characters,
-//! duplicate keys, empty list items) and every file with a syntax error.
+//! one-line plain, single- and double-quoted scalars, one-line flow lists of scalars and flow
+//! mappings of those, comments and blank lines. Declined: everything else (document markers,
+//! directives, anchors, aliases, tags, block scalars, scalars over several lines, nested flow
+//! mappings, tabs, CR, unusual characters, duplicate keys, empty list items, files near the
+//! value budget) and every file with a syntax error.
 
 use std::borrow::Cow;
 
@@ -648,7 +649,8 @@ fn starts_plain(c: u8, next: Option<u8>) -> bool {
 }
 
 /// What a plain scalar reads as, by the full reader's rules (YAML 1.2 core schema, only
-/// `true`/`false` as booleans): `None` where that needs its number parser.
+/// `true`, `True`, `TRUE` and the same for false as booleans). `Text`: the scalar's own text;
+/// `Other`: a value the full reader gave for an unusual number spelling.
 enum Resolved {
     Null,
     Bool(bool),
@@ -658,6 +660,8 @@ enum Resolved {
     Other(Value<'static>),
 }
 
+/// `None` declines: the full reader refuses the scalar (`.inf`, `1e999`) or reads it as text
+/// other than its own.
 fn resolve(text: &str) -> Option<Resolved> {
     Some(match text {
         "~" | "null" | "Null" | "NULL" => Resolved::Null,
