@@ -1,6 +1,7 @@
 //! Reading a deck file: bytes -> YAML tree -> validated `Deck`, collecting every problem in
 //! the file (with its line and column) before failing. Never panics on any input.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -65,7 +66,12 @@ pub fn content_hash(text: &str) -> String {
 
 /// Validates deck text; on failure returns every problem found, in file order.
 pub fn load_str(text: &str) -> Result<Deck, Vec<Problem>> {
-    let root = yaml::parse(text).map_err(|p| vec![p])?;
+    from_tree(text, yaml::parse(text))
+}
+
+/// Validates the tree read from `text` (the text gives the content hash).
+fn from_tree(text: &str, root: Result<yaml::Node<'_>, Problem>) -> Result<Deck, Vec<Problem>> {
+    let root = root.map_err(|p| vec![p])?;
     let mut problems = Vec::new();
     let deck = read_deck(&root, &mut problems);
     match deck {
@@ -230,7 +236,7 @@ fn read_cards(fields: &Fields<'_>, problems: &mut Vec<Problem>) -> Option<Vec<Ca
     if items.is_empty() {
         problems.push(Problem::new(node.pos, "the deck has no cards"));
     }
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<Cow<'_, str>, u32> = HashMap::new();
     let mut cards = Vec::with_capacity(items.len());
     for item in items {
         // Duplicate ids are found even among cards with other problems.
@@ -860,6 +866,80 @@ cards:
             problems("- a\n- b\n"),
             vec!["1:1: expected a deck (a mapping of fields), found a list"]
         );
+    }
+
+    /// A deck read by the fast reader loads, or fails with the same problems, as the same
+    /// deck read by the full reader; and the fast reader did read these.
+    #[test]
+    fn either_reader_gives_the_same_deck_and_problems() {
+        let bad_many = include_str!("../../tests/fixtures/decks/bad-many.yaml");
+        let cases = [
+            GOOD,
+            include_str!("../../tests/fixtures/decks/kinds.yaml"),
+            include_str!("../../tests/fixtures/decks/oms-hand.yaml"),
+            include_str!("../../decks/oms.yaml"),
+            // Duplicate ids, empty, missing and misspelt fields, wrong types, unknown kind.
+            bad_many,
+            // Wrong types at the deck level, numbers and booleans where text is wanted.
+            "id: d\nname: [x]\nnew_per_day: -3\nfuzz: maybe\nstrict: 1\ncards:\n  - id: a\n    prompt: 12\n    answer: true\n    tags: [1.5, x]\n",
+            // Missing cards, a bad id, an empty list, a null value.
+            "id: bad id\nname: D\n",
+            "id: d\nname: D\ncards: []\n",
+            "id: d\nname:\ncards:\n  - id: a\n    prompt: p\n    answer: x\n",
+            // Not a mapping.
+            "- a\n- b\n",
+        ];
+        for text in cases {
+            assert!(
+                yaml::parse_fast(text).is_some(),
+                "the fast reader should read:\n{text}"
+            );
+            assert_eq!(
+                load_str(text),
+                from_tree(text, yaml::parse_full(text)),
+                "{text}"
+            );
+        }
+    }
+
+    /// Files with a YAML-level problem, or YAML the fast reader does not read, go to the full
+    /// reader: the message and position are the ones it always gave.
+    #[test]
+    fn yaml_problems_are_reported_by_the_full_reader() {
+        let cases = [
+            // Bad syntax: an unclosed quote, an unclosed list, a bad indent.
+            include_str!("../../tests/fixtures/decks/bad-syntax.yaml"),
+            "id: d\nname: [x\ncards: []\n",
+            "id: d\n  name: x\ncards: []\n",
+            // A tab for indentation, a duplicate key, an alias of nothing (anchors and aliases
+            // are read by the full reader only).
+            "id: d\nname: D\ncards:\n\t- id: a\n",
+            "id: d\nid: e\nname: D\ncards: []\n",
+            "id: d\nname: *x\ncards: []\n",
+            // Several documents, a directive, a tag that does not fit.
+            "id: d\nname: D\ncards: []\n---\nid: e\n",
+            "%YAML 1.2\n---\nid: d\nname: D\ncards: []\n",
+            "id: !!int d\nname: D\ncards:\n  - {id: a, prompt: p, answer: x}\n",
+            // A non-finite number, a bad escape.
+            "id: d\nname: D\nfuzz: .inf\ncards: []\n",
+            "id: d\nname: \"\\q\"\ncards: []\n",
+        ];
+        for text in cases {
+            assert!(yaml::parse_fast(text).is_none(), "declined:\n{text}");
+            let full = from_tree(text, yaml::parse_full(text));
+            assert!(full.is_err(), "{text}");
+            assert_eq!(load_str(text), full, "{text}");
+        }
+        // A tab inside a quoted value, an anchor and its alias: not problems, only not read
+        // fast.
+        let tab = "id: d\nname: \"a\tb\"\ncards:\n  - {id: a, prompt: p, answer: x}\n";
+        assert_eq!(load_str(tab).unwrap().name, "a\tb");
+        let alias = "id: &x d\nname: *x\ncards:\n  - {id: a, prompt: p, answer: x}\n";
+        assert!(yaml::parse_fast(alias).is_none());
+        assert_eq!(load_str(alias).unwrap().name, "d");
+        let tagged = "id: d\nname: !!str 1921\ncards:\n  - {id: a, prompt: p, answer: x}\n";
+        assert!(yaml::parse_fast(tagged).is_none());
+        assert_eq!(load_str(tagged).unwrap().name, "1921");
     }
 
     #[test]

@@ -4,11 +4,18 @@
 //! Deck and facts files both load through here, so both get the same `path:line:col: what`
 //! diagnostics, the same limits against hostile input (alias bombs, deep nesting, huge files)
 //! and the same "did you mean" for misspelt fields. This module knows nothing of decks or facts.
+//!
+//! Two readers build the tree. `fast.rs` reads the plain subset of YAML that decks and facts
+//! files are written in (block mappings and sequences, one-line scalars and flow lists) in
+//! one pass without allocating per token; it declines anything else, and any file with a
+//! problem, and `saphyr.rs` (serde-saphyr) then reads the file as before. So every accepted
+//! file gives the tree the full reader gives, and every message comes from the full reader.
 
+mod fast;
+mod saphyr;
+
+use std::borrow::Cow;
 use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
 
 /// Files larger than this are refused before parsing (a 100k-card deck is about 30 MB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -72,33 +79,65 @@ impl Problem {
     }
 }
 
-/// A YAML value. Mapping entries keep their order and their keys' positions.
+/// A YAML value. Mapping entries keep their order and their keys' positions. Text borrows
+/// from the file where it can (the fast reader's plain and unescaped quoted scalars), so a
+/// 10k-card deck is read without an allocation per field.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Key, Node)>),
+    Str(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Key<'a>, Node<'a>)>),
+}
+
+/// Parses one YAML document into a tree. Syntax errors and exceeded limits come back as a
+/// single problem with the position the parser gave.
+pub fn parse(text: &str) -> Result<Node<'_>, Problem> {
+    if text.trim().is_empty() {
+        return Err(Problem::new(
+            Pos { line: 1, col: 1 },
+            "the file is empty; expected a YAML mapping",
+        ));
+    }
+    match fast::parse(text) {
+        Some(root) => Ok(root),
+        None => saphyr::parse(text),
+    }
+}
+
+/// Parses with the full reader only: the reference the fast reader is tested against (for
+/// tests, benchmarks and fuzzing; `parse` is the one to use).
+pub fn parse_full(text: &str) -> Result<Node<'_>, Problem> {
+    if text.trim().is_empty() {
+        return parse(text);
+    }
+    saphyr::parse(text)
+}
+
+/// Parses with the fast reader only; `None` when it declines the text (for tests,
+/// benchmarks and fuzzing).
+pub fn parse_fast(text: &str) -> Option<Node<'_>> {
+    fast::parse(text)
 }
 
 /// A value and where it starts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'a> {
+    pub value: Value<'a>,
     pub pos: Pos,
 }
 
 /// A mapping key and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key {
-    pub name: String,
+pub struct Key<'a> {
+    pub name: Cow<'a, str>,
     pub pos: Pos,
 }
 
-impl Node {
+impl Node<'_> {
     /// What a user would call this kind of value, for "expected X, found Y" messages.
     pub fn type_name(&self) -> &'static str {
         match self.value {
@@ -113,209 +152,14 @@ impl Node {
 
     /// The node as text: strings as they are, and plain scalars (numbers, booleans) as the
     /// text a user typed, so `answer: 1921` reads as "1921".
-    pub fn as_text(&self) -> Option<String> {
+    pub fn as_text(&self) -> Option<Cow<'_, str>> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
-            Value::Int(i) => Some(i.to_string()),
-            Value::Float(x) => Some(x.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
+            Value::Str(s) => Some(Cow::Borrowed(s)),
+            Value::Int(i) => Some(Cow::Owned(i.to_string())),
+            Value::Float(x) => Some(Cow::Owned(x.to_string())),
+            Value::Bool(b) => Some(Cow::Owned(b.to_string())),
             _ => None,
         }
-    }
-}
-
-/// Parses one YAML document into a tree. Syntax errors and exceeded limits come back as a
-/// single problem with the position the parser gave.
-pub fn parse(text: &str) -> Result<Node, Problem> {
-    if text.trim().is_empty() {
-        return Err(Problem::new(
-            Pos { line: 1, col: 1 },
-            "the file is empty; expected a YAML mapping",
-        ));
-    }
-    let options = serde_saphyr::options! {
-        with_snippet: false,
-        // Only `true` and `false` are booleans: `yes`, `no`, `y`, `on` stay text, so an
-        // answer of "No" or an id of "y" is read as written (YAML 1.1's "Norway problem").
-        strict_booleans: true,
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_DEPTH,
-            max_aliases: MAX_ALIASES,
-            max_anchors: MAX_ANCHORS,
-            max_nodes: MAX_NODES,
-        },
-    };
-    match serde_saphyr::from_str_with_options::<Spanned<Value>>(text, options) {
-        Ok(spanned) => Ok(Node {
-            pos: pos_of(&spanned),
-            value: spanned.value,
-        }),
-        Err(err) => {
-            let pos = err.location().map_or(Pos { line: 1, col: 1 }, |l| Pos {
-                line: l.line() as u32,
-                col: l.column() as u32,
-            });
-            Err(Problem::new(pos, syntax_message(&err)))
-        }
-    }
-}
-
-/// The parser's message without its own "error: line L column C:" prefix, since we print the
-/// position in our own `path:line:col:` form.
-fn syntax_message(err: &serde_saphyr::Error) -> String {
-    if let Some(message) = budget_message(err) {
-        return format!("invalid YAML: {message}");
-    }
-    let full = err.without_snippet().to_string();
-    let mut msg = full.trim();
-    msg = msg.strip_prefix("error:").unwrap_or(msg).trim_start();
-    if let Some(rest) = msg.strip_prefix("line ")
-        && let Some(idx) = rest.find(": ")
-        && rest[..idx].contains("column")
-    {
-        msg = &rest[idx + 2..];
-    }
-    let mut first = msg.lines().next().unwrap_or(msg).trim();
-    if let Some(idx) = first.rfind(" at line ")
-        && first[idx..].contains(", column ")
-    {
-        first = &first[..idx];
-    }
-    // serde-saphyr suggests changing its own options; that advice is for programmers.
-    let first = first
-        .split(", set DuplicateKeyPolicy")
-        .next()
-        .unwrap_or(first);
-    format!("invalid YAML: {first}")
-}
-
-/// A plain sentence for a breached parser budget (the parser's own text is a `{:?}` dump).
-fn budget_message(err: &serde_saphyr::Error) -> Option<String> {
-    use serde_saphyr::budget::BudgetBreach;
-    let mut err = err;
-    while let serde_saphyr::Error::AliasError { error, .. }
-    | serde_saphyr::Error::WithSnippet { error, .. } = err
-    {
-        err = error;
-    }
-    let serde_saphyr::Error::Budget { breach, .. } = err else {
-        return None;
-    };
-    Some(match breach {
-        BudgetBreach::Depth { .. } => {
-            format!("nested more than {MAX_DEPTH} levels deep; factdrill refuses deeper files")
-        }
-        BudgetBreach::Aliases { .. } => format!(
-            "more than {MAX_ALIASES} aliases (`*name`); factdrill refuses so many, as a guard against alias bombs"
-        ),
-        BudgetBreach::Anchors { .. } => {
-            format!("more than {MAX_ANCHORS} anchors (`&name`); factdrill refuses so many")
-        }
-        BudgetBreach::Nodes { .. }
-        | BudgetBreach::Events { .. }
-        | BudgetBreach::AliasAnchorRatio { .. }
-        | BudgetBreach::RecordedAnchorEvents { .. }
-        | BudgetBreach::RecordedAnchorBytes { .. } => format!(
-            "more than {MAX_NODES} values, counting those that aliases repeat; factdrill refuses it \
-             (split a very large deck, or look for aliases that repeat aliases: an alias bomb)"
-        ),
-        _ => "the file exceeds a size limit of the YAML reader; factdrill refuses it".to_owned(),
-    })
-}
-
-fn pos_of<T>(s: &Spanned<T>) -> Pos {
-    Pos {
-        line: s.referenced.line() as u32,
-        col: s.referenced.column() as u32,
-    }
-}
-
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        i64::try_from(v)
-            .map(Value::Int)
-            .or(Ok(Value::Str(v.to_string())))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
-        Ok(Value::Str(v.to_string()))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(Value::Str(v.to_string()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
-    }
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
-        Err(E::custom("binary values are not supported"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Value>>()? {
-            items.push(Node {
-                pos: pos_of(&item),
-                value: item.value,
-            });
-        }
-        Ok(Value::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Value>>()? {
-            let kpos = pos_of(&key);
-            let name = match key.value {
-                Value::Str(s) => s,
-                Value::Int(i) => i.to_string(),
-                Value::Bool(b) => b.to_string(),
-                Value::Float(x) => x.to_string(),
-                Value::Null => "null".to_owned(),
-                Value::Seq(_) | Value::Map(_) => {
-                    return Err(de::Error::custom("mapping keys must be plain text"));
-                }
-            };
-            let value = map.next_value::<Spanned<Value>>()?;
-            entries.push((
-                Key { name, pos: kpos },
-                Node {
-                    pos: pos_of(&value),
-                    value: value.value,
-                },
-            ));
-        }
-        Ok(Value::Map(entries))
     }
 }
 
@@ -323,14 +167,14 @@ impl<'de> Visitor<'de> for ValueVisitor {
 /// a non-mapping, unknown fields (with the closest known name), and wrong types. Each getter
 /// returns `None` after reporting, so a loader can carry on and find the next problem.
 pub struct Fields<'a> {
-    entries: &'a [(Key, Node)],
+    entries: &'a [(Key<'a>, Node<'a>)],
     pub pos: Pos,
 }
 
 impl<'a> Fields<'a> {
     /// `what` names the mapping in messages ("card", "deck").
     pub fn new(
-        node: &'a Node,
+        node: &'a Node<'a>,
         what: &str,
         known: &[&str],
         problems: &mut Vec<Problem>,
@@ -346,7 +190,7 @@ impl<'a> Fields<'a> {
             return None;
         };
         for (key, _) in entries {
-            if !known.contains(&key.name.as_str()) {
+            if !known.contains(&&*key.name) {
                 let mut message = format!("unknown field `{}` in {what}", key.name);
                 if let Some(close) = did_you_mean(&key.name, known) {
                     message.push_str(&format!("; did you mean `{close}`?"));
@@ -363,7 +207,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The raw node of a field, if present.
-    pub fn get(&self, name: &str) -> Option<&'a Node> {
+    pub fn get(&self, name: &str) -> Option<&'a Node<'a>> {
         self.entries
             .iter()
             .find(|(k, _)| k.name == name)
@@ -385,7 +229,7 @@ impl<'a> Fields<'a> {
             return None;
         }
         if let Some(text) = node.as_text() {
-            within_limit(name, &text, node.pos, problems).then_some((text, node.pos))
+            within_limit(name, &text, node.pos, problems).then_some((text.into_owned(), node.pos))
         } else {
             problems.push(Problem::new(
                 node.pos,
@@ -425,7 +269,8 @@ impl<'a> Fields<'a> {
                 .iter()
                 .filter_map(|item| {
                     if let Some(text) = item.as_text() {
-                        within_limit(name, &text, item.pos, problems).then_some((text, item.pos))
+                        within_limit(name, &text, item.pos, problems)
+                            .then(|| (text.into_owned(), item.pos))
                     } else {
                         problems.push(Problem::new(
                             item.pos,
@@ -438,7 +283,7 @@ impl<'a> Fields<'a> {
             _ => {
                 if let Some(text) = node.as_text() {
                     if within_limit(name, &text, node.pos, problems) {
-                        vec![(text, node.pos)]
+                        vec![(text.into_owned(), node.pos)]
                     } else {
                         Vec::new()
                     }
@@ -494,7 +339,7 @@ impl<'a> Fields<'a> {
 }
 
 /// A short description of a node for messages: its text when it is a scalar.
-fn describe(node: &Node) -> String {
+fn describe(node: &Node<'_>) -> String {
     match &node.value {
         Value::Str(s) => format!("\"{s}\""),
         Value::Int(i) => i.to_string(),
