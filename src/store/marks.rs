@@ -20,6 +20,17 @@ pub struct FoundCard {
     pub retired: bool,
 }
 
+/// A `FoundCard` from a row of `card.id, deck.key, card.key, card.prompt, retired`.
+fn found_card(r: &rusqlite::Row<'_>) -> rusqlite::Result<FoundCard> {
+    Ok(FoundCard {
+        handle: r.get(0)?,
+        deck: r.get(1)?,
+        card: r.get(2)?,
+        prompt: r.get(3)?,
+        retired: r.get(4)?,
+    })
+}
+
 /// What undoing a review did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undone {
@@ -42,15 +53,7 @@ impl Store {
             )
             .map_err(self.fail())?;
         let rows = stmt
-            .query_map(params![card, deck], |r| {
-                Ok(FoundCard {
-                    handle: r.get(0)?,
-                    deck: r.get(1)?,
-                    card: r.get(2)?,
-                    prompt: r.get(3)?,
-                    retired: r.get(4)?,
-                })
-            })
+            .query_map(params![card, deck], found_card)
             .map_err(self.fail())?;
         rows.collect::<Result<_, _>>().map_err(self.fail())
     }
@@ -76,15 +79,7 @@ impl Store {
             )
             .map_err(self.fail())?;
         let rows = stmt
-            .query_map([keys], |r| {
-                Ok(FoundCard {
-                    handle: r.get(0)?,
-                    deck: r.get(1)?,
-                    card: r.get(2)?,
-                    prompt: r.get(3)?,
-                    retired: r.get(4)?,
-                })
-            })
+            .query_map([keys], found_card)
             .map_err(self.fail())?;
         let mut by_key: std::collections::HashMap<String, Vec<FoundCard>> =
             std::collections::HashMap::new();
