@@ -17,16 +17,22 @@ mod saphyr;
 use std::borrow::Cow;
 use std::fmt;
 
-/// Files larger than this are refused before parsing (a 100k-card deck is about 30 MB).
+/// Files larger than this are refused before parsing (a 100k-card deck as `generate` writes
+/// it is about 14 MB). This is the limit on size: a file without aliases holds at most a few
+/// values per byte, so the number of values is not limited separately, and a deck of any
+/// number of cards that fits in the file is read.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Parser budgets against hostile files: nesting depth, alias uses and anchor definitions.
 const MAX_DEPTH: usize = 64;
 const MAX_ALIASES: usize = 1_000;
 const MAX_ANCHORS: usize = 10_000;
-/// Values in the document, aliases expanded (the parser's default, made explicit for the
-/// message). About 8 per card, so this also bounds a deck to some 30,000 cards.
-const MAX_NODES: usize = 250_000;
+/// Values (parser events: each scalar, and each list or mapping's start and end) that aliases
+/// may add to a file by repeating what their anchors hold, all aliases together. This, not a
+/// count of the file's own values, is what stops an alias bomb: eleven levels of ten aliases
+/// would expand to 10^11 values from a few hundred bytes. 1,000 aliases of a 100-value
+/// anchor fit; the fast reader declines every alias, so it needs no such budget.
+const MAX_ALIAS_EXPANSION: usize = 100_000;
 
 /// The longest text a field may hold, in characters. A prompt, an answer or a fact is a line
 /// or two; 10,000 characters leaves room for a long source passage while keeping a hostile
@@ -407,14 +413,54 @@ mod tests {
         let err = parse(&text).unwrap_err();
         assert_eq!(
             err.message,
-            "invalid YAML: more than 250000 values, counting those that aliases repeat; factdrill refuses it (split a very large deck, or look for aliases that repeat aliases: an alias bomb)"
+            "invalid YAML: aliases (`*name`) here expand to more than 100000 values; factdrill refuses it as an alias bomb (aliases that repeat aliases)"
         );
+        assert_ne!(err.pos, Pos { line: 1, col: 1 }, "the bomb has a position");
+    }
+
+    /// Aliases are limited by what they expand to, not by how many uses one anchor has:
+    /// one list of choices shared by 900 cards is read.
+    #[test]
+    fn an_anchor_shared_by_many_aliases_is_read() {
+        let mut text = String::from("shared: &c [a, b, c, d]\ncards:\n");
+        for i in 0..900 {
+            text.push_str(&format!("  - id: c{i}\n    choices: *c\n"));
+        }
+        let root = parse(&text).unwrap();
+        let Value::Map(entries) = &root.value else {
+            panic!("expected a map")
+        };
+        let Value::Seq(cards) = &entries[1].1.value else {
+            panic!("expected a list")
+        };
+        assert_eq!(cards.len(), 900);
     }
 
     #[test]
     fn deep_nesting_is_refused() {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse(&text).is_err());
+        // Block nesting past the depth budget: 70 mappings, each a level deeper. In a thread
+        // with a main thread's stack: 64 levels of the full reader overflow a test thread's
+        // 2 MiB in a debug build (the binary parses on its main thread, 8 MiB).
+        let mut text = String::new();
+        for i in 0..70 {
+            text.push_str(&" ".repeat(i));
+            text.push_str("k:\n");
+        }
+        text.push_str(&" ".repeat(70));
+        text.push_str("x\n");
+        let err = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || parse(&text).unwrap_err())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(err.pos, Pos { line: 65, col: 65 });
+        assert_eq!(
+            err.message,
+            "invalid YAML: nested more than 64 levels deep; factdrill refuses deeper files"
+        );
     }
 
     #[test]

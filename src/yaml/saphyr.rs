@@ -8,7 +8,9 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use super::{Key, MAX_ALIASES, MAX_ANCHORS, MAX_DEPTH, MAX_NODES, Node, Pos, Problem, Value};
+use super::{
+    Key, MAX_ALIAS_EXPANSION, MAX_ALIASES, MAX_ANCHORS, MAX_DEPTH, Node, Pos, Problem, Value,
+};
 
 /// Parses one YAML document into a tree. Syntax errors and exceeded limits come back as a
 /// single problem with the position the parser gave.
@@ -18,11 +20,22 @@ pub(super) fn parse(text: &str) -> Result<Node<'static>, Problem> {
         // Only `true` and `false` are booleans: `yes`, `no`, `y`, `on` stay text, so an
         // answer of "No" or an id of "y" is read as written (YAML 1.1's "Norway problem").
         strict_booleans: true,
+        // Budgets against what makes a small file costly: nesting, aliases and anchors, and
+        // the values aliases add by expansion (`alias_limits`). The file's own values and
+        // parser events are not counted (the parser's default of 250,000 values refused any
+        // deck of some 30,000 cards): the file size limit, checked before parsing, bounds them.
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_aliases: MAX_ALIASES,
             max_anchors: MAX_ANCHORS,
-            max_nodes: MAX_NODES,
+            max_nodes: usize::MAX,
+            max_events: usize::MAX,
+            // Counting expansion itself makes this heuristic (ten aliases per anchor at
+            // most) redundant, and it refused an honest anchor shared by many cards.
+            enforce_alias_anchor_ratio: false,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_ALIAS_EXPANSION,
         },
     };
     match serde_saphyr::from_str_with_options::<Spanned<Value<'static>>>(text, options) {
@@ -78,8 +91,18 @@ fn budget_message(err: &serde_saphyr::Error) -> Option<String> {
     {
         err = error;
     }
-    let serde_saphyr::Error::Budget { breach, .. } = err else {
-        return None;
+    let breach = match err {
+        serde_saphyr::Error::Budget { breach, .. } => breach,
+        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
+        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
+        | serde_saphyr::Error::AliasReplayCounterOverflow { .. } => {
+            return Some(format!(
+                "aliases (`*name`) here expand to more than {MAX_ALIAS_EXPANSION} values; \
+                 factdrill refuses it as an alias bomb (aliases that repeat aliases)"
+            ));
+        }
+        _ => return None,
     };
     Some(match breach {
         BudgetBreach::Depth { .. } => {
@@ -91,14 +114,10 @@ fn budget_message(err: &serde_saphyr::Error) -> Option<String> {
         BudgetBreach::Anchors { .. } => {
             format!("more than {MAX_ANCHORS} anchors (`&name`); factdrill refuses so many")
         }
-        BudgetBreach::Nodes { .. }
-        | BudgetBreach::Events { .. }
-        | BudgetBreach::AliasAnchorRatio { .. }
-        | BudgetBreach::RecordedAnchorEvents { .. }
-        | BudgetBreach::RecordedAnchorBytes { .. } => format!(
-            "more than {MAX_NODES} values, counting those that aliases repeat; factdrill refuses it \
-             (split a very large deck, or look for aliases that repeat aliases: an alias bomb)"
-        ),
+        BudgetBreach::RecordedAnchorEvents { .. } | BudgetBreach::RecordedAnchorBytes { .. } => {
+            "the anchors (`&name`) here hold too much for factdrill to keep; it refuses the file"
+                .to_owned()
+        }
         _ => "the file exceeds a size limit of the YAML reader; factdrill refuses it".to_owned(),
     })
 }

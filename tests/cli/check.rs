@@ -156,3 +156,71 @@ fn a_file_that_is_not_a_database_is_refused() {
         "factdrill: error: [TMP]/progress.db is not a factdrill database, or it is damaged; restore it from a backup or choose another file with --db\n"
     );
 }
+
+/// A deck of `cards` cards in one file, card `bad` (if any) with `bad_line` added to it.
+fn big_deck(cards: usize, bad: Option<(usize, &str)>) -> String {
+    let mut text = String::from("version: 1\nid: big\nname: Big deck\ncards:\n");
+    for i in 0..cards {
+        text.push_str(&format!(
+            "  - id: c{i}\n    prompt: What is item {i}?\n    answer: Answer {i}\n    tags: [t{}]\n",
+            i % 10
+        ));
+        if let Some((at, line)) = bad
+            && at == i
+        {
+            text.push_str(line);
+        }
+    }
+    text
+}
+
+/// A 100k-card deck in one file is checked like a small one: no count of values refuses it
+/// (the parser's default of 250,000 refused decks of some 30,000 cards).
+#[test]
+fn a_100k_card_deck_in_one_file_checks_clean() {
+    let env = Env::new();
+    let path = env.dir.path().join("big.yaml");
+    std::fs::write(&path, big_deck(100_000, None)).unwrap();
+    let out = env.cmd(NOW).arg("check").arg(&path).output().unwrap();
+    let (stdout, stderr) = output(&env, &out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("[TMP]/big.yaml: ok, deck `big` with 100000 cards"),
+        "{stdout}"
+    );
+}
+
+/// One YAML mistake deep in a 100k-card file: the fast reader declines the file, and the
+/// full reader must reach the mistake and report it where it is, not refuse the file's size.
+/// A mistake in a field (not YAML) is found by the loader after the fast read.
+#[test]
+fn a_mistake_in_a_100k_card_deck_is_reported_at_its_position() {
+    let env = Env::new();
+    // Card i starts on line 5 + 4i; the added line follows its four lines.
+    let at = 87_654; // the card `c87654`
+    let line = 5 + 4 * at + 4;
+    for (name, bad, problem) in [
+        (
+            "dup.yaml",
+            "    answer: again\n",
+            format!("[TMP]/dup.yaml:{line}:5: invalid YAML: duplicate mapping key: answer"),
+        ),
+        (
+            "field.yaml",
+            "    promt: What?\n",
+            format!(
+                "[TMP]/field.yaml:{line}:5: unknown field `promt` in card `c87654`; did you mean `prompt`?"
+            ),
+        ),
+    ] {
+        let path = env.dir.path().join(name);
+        std::fs::write(&path, big_deck(100_000, Some((at, bad)))).unwrap();
+        let out = env.cmd(NOW).arg("check").arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let (_, stderr) = output(&env, &out);
+        assert_eq!(
+            stderr,
+            format!("{problem}\nfactdrill: error: 1 of 1 deck files have problems\n")
+        );
+    }
+}
