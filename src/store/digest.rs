@@ -529,7 +529,7 @@ impl DigestTx<'_> {
             .prepare_cached(&format!(
                 "SELECT {LOG_COLUMNS} FROM review
                  WHERE card_id = ?1 AND mode = 'normal' AND id <= ?2
-                   AND id NOT IN (SELECT id FROM digest_added)
+                   AND id NOT IN (SELECT id FROM digest_added WHERE card_id = ?1)
                  UNION ALL
                  SELECT {LOG_COLUMNS} FROM digest_removed WHERE card_id = ?1 AND id <= ?2
                  ORDER BY 2, 6, 7"

@@ -335,6 +335,38 @@ fn an_id_reused_after_undo_is_not_taken_for_a_folded_review() {
     assert_eq!(report.today.reviews, 1);
 }
 
+/// A review inserted under a deck's watermark and deleted before that deck's refresh leaves
+/// no trace that could stand for another card's review with the same id (found in review:
+/// the delete trigger matched `digest_added` by id alone, so a folded review of deck `d`
+/// deleted later was never taken out of the digest).
+#[test]
+fn a_pending_review_of_one_deck_does_not_hide_a_removal_in_another() {
+    let setup = Setup::new("2025-08-05T10:00:00Z");
+    let mut store = store();
+    history(&mut store, t("2025-06-01T08:00:00Z"));
+    let at = t("2025-08-05T09:00:00Z");
+    let (a, f) = (handle(&store, "d", "a"), handle(&store, "o", "f"));
+    study(&mut store, "d", "a", Rating::Good, at, false);
+    setup.refresh(&mut store);
+    // Undone; deck `o` answers with the reused id and is undone before `o` is refreshed.
+    store.undo(a, at, &Fsrs::default()).unwrap().unwrap();
+    study(&mut store, "o", "f", Rating::Good, at + hours(1), false);
+    store
+        .undo(f, at + hours(1), &Fsrs::default())
+        .unwrap()
+        .unwrap();
+    setup.report(&mut store, Some("d"));
+    // Deck `d` answers again with that id, has it folded in, then undoes it.
+    study(&mut store, "d", "a", Rating::Again, at + hours(2), false);
+    setup.report(&mut store, Some("d"));
+    store
+        .undo(a, at + hours(2), &Fsrs::default())
+        .unwrap()
+        .unwrap();
+    let report = setup.check(&mut store);
+    assert_eq!(report.today.reviews, 0);
+}
+
 #[test]
 fn imported_reviews_older_than_a_card_s_last_are_refolded() {
     let setup = Setup::new("2025-08-05T10:00:00Z");

@@ -78,9 +78,7 @@ impl Store {
                  ORDER BY deck.key",
             )
             .map_err(self.fail())?;
-        let rows = stmt
-            .query_map([keys], found_card)
-            .map_err(self.fail())?;
+        let rows = stmt.query_map([keys], found_card).map_err(self.fail())?;
         let mut by_key: std::collections::HashMap<String, Vec<FoundCard>> =
             std::collections::HashMap::new();
         for row in rows {

@@ -21,6 +21,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_due_by_deck.sql"),
     include_str!("migrations/0009_card_cache.sql"),
     include_str!("migrations/0010_stats_digest.sql"),
+    include_str!("migrations/0011_digest_delete.sql"),
 ];
 
 /// The schema version this build writes.
