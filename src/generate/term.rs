@@ -5,7 +5,7 @@
 //! picks the scope that leaves the fewest doubts.
 
 use super::phrase;
-use crate::facts::{Date, Head, When};
+use crate::facts::{Date, Head, Point, When};
 
 /// Years, inclusive; `None` ends are open (the facts do not say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,11 +88,11 @@ impl Scope {
                 phrase::point_text(from.start),
                 phrase::point_text(to.end.unwrap_or(to.start))
             ),
-            Scope::Became(from) => format!(" in {}", phrase::point_text(from.start)),
-            Scope::Until(to) => {
-                format!(" until {}", phrase::point_text(to.end.unwrap_or(to.start)))
-            }
-            Scope::At(d) => format!(" {}", during_phrase(d)),
+            // Who else surely answers these is decided by years (`surely`), so they are
+            // worded in years: "became head in March 1937" would accept a November one.
+            Scope::Became(from) => format!(" in {}", from.start.year),
+            Scope::Until(to) => format!(" until {}", end_year(to)),
+            Scope::At(d) => format!(" {}", during_phrase(&in_years(d))),
         }
     }
 
@@ -126,6 +126,19 @@ impl Scope {
             Scope::Until(to) => o.to.is_none() && range.contains(end_year(to)),
             Scope::At(d) => range.meets(d.start.year, end_year(d)),
         }
+    }
+}
+
+/// `d` to the year: "July 1925" reads "1925", "March to November 1925" reads "1925".
+fn in_years(d: &Date) -> Date {
+    let year = |p: Point| Point {
+        year: p.year,
+        month: None,
+        day: None,
+    };
+    Date {
+        start: year(d.start),
+        end: d.end.filter(|e| e.year != d.start.year).map(year),
     }
 }
 
@@ -297,6 +310,24 @@ mod tests {
         let b = head("B", Some("1921"), Some("1930"), None);
         // A's term overlaps B's; "became head in 1921" is B's too; "until 1926" is A's alone.
         case(&a, &[&b], Some(" until 1926"), &[]);
+    }
+
+    /// Found in review: with months, "became head in March 1937" accepted a head who
+    /// became head in November, since who else answers is decided by years. Scopes other
+    /// than a full term are worded in years, so the accepted answers are right.
+    #[test]
+    fn scopes_decided_by_years_are_worded_in_years() {
+        let a = head("A", Some("1937-03"), None, None);
+        let b = head("B", Some("1937-11"), Some("1940"), None);
+        let c = head("C", Some("1930"), Some("1937-11"), None);
+        case(&a, &[&b, &c], Some(" in 1937"), &["B"]);
+        let a = head("A", Some("1925-03"), Some("1926"), None);
+        let b = head("B", Some("1925-11"), Some("1930"), None);
+        let c = head("C", None, None, Some("1925-07"));
+        case(&c, &[&a, &b], Some(" in 1925"), &["A", "B"]);
+        let d = head("D", None, Some("1933-04"), None);
+        let o = head("O", None, None, None);
+        case(&d, &[&o], Some(" until 1933"), &[]);
     }
 
     #[test]
