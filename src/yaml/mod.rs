@@ -156,8 +156,9 @@ impl Node<'_> {
         }
     }
 
-    /// The node as text: strings as they are, and plain scalars (numbers, booleans) as the
-    /// text a user typed, so `answer: 1921` reads as "1921".
+    /// The node as text: strings as they are, and plain scalars (numbers, booleans) written
+    /// back as text, so `answer: 1921` reads as "1921" (but `007` as "7": the value, not the
+    /// spelling, is kept; docs/deck-format.md says to quote such answers).
     pub fn as_text(&self) -> Option<Cow<'_, str>> {
         match &self.value {
             Value::Str(s) => Some(Cow::Borrowed(s)),
