@@ -317,17 +317,17 @@ mod tests {
     /// than a full term are worded in years, so the accepted answers are right.
     #[test]
     fn scopes_decided_by_years_are_worded_in_years() {
-        let a = head("A", Some("1937-03"), None, None);
-        let b = head("B", Some("1937-11"), Some("1940"), None);
-        let c = head("C", Some("1930"), Some("1937-11"), None);
-        case(&a, &[&b, &c], Some(" in 1937"), &["B"]);
-        let a = head("A", Some("1925-03"), Some("1926"), None);
-        let b = head("B", Some("1925-11"), Some("1930"), None);
-        let c = head("C", None, None, Some("1925-07"));
-        case(&c, &[&a, &b], Some(" in 1925"), &["A", "B"]);
-        let d = head("D", None, Some("1933-04"), None);
-        let o = head("O", None, None, None);
-        case(&d, &[&o], Some(" until 1933"), &[]);
+        let march = head("A", Some("1937-03"), None, None);
+        let november = head("B", Some("1937-11"), Some("1940"), None);
+        let before = head("C", Some("1930"), Some("1937-11"), None);
+        case(&march, &[&november, &before], Some(" in 1937"), &["B"]);
+        let spring = head("A", Some("1925-03"), Some("1926"), None);
+        let autumn = head("B", Some("1925-11"), Some("1930"), None);
+        let july = head("C", None, None, Some("1925-07"));
+        case(&july, &[&spring, &autumn], Some(" in 1925"), &["A", "B"]);
+        let ended = head("D", None, Some("1933-04"), None);
+        let open = head("O", None, None, None);
+        case(&ended, &[&open], Some(" until 1933"), &[]);
     }
 
     #[test]
