@@ -632,16 +632,7 @@ mod tests {
     #[test]
     fn the_migration_fills_the_deck_column_and_the_tally() {
         // Migration 0008, on a database at the schema before it.
-        let at = super::super::migrate::MIGRATIONS
-            .iter()
-            .position(|m| m.contains("CREATE TABLE deck_tally"))
-            .unwrap();
-        let (before, rest) = super::super::migrate::MIGRATIONS.split_at(at);
-        let last = rest[0];
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        for sql in before {
-            conn.execute_batch(sql).unwrap();
-        }
+        let (conn, last) = super::super::migrate::schema_before("CREATE TABLE deck_tally");
         conn.execute_batch(
             "INSERT INTO deck (id, key, name, path, content_hash, added_at, synced_at)
              VALUES (1, 'a', 'a', '', '', 0, 0), (2, 'b', 'b', '', '', 0, 0);
@@ -706,15 +697,7 @@ mod tests {
     #[test]
     fn the_migration_lists_the_unseen_cards() {
         // Found by what it creates: the lead may renumber it when branches merge.
-        let at = super::super::migrate::MIGRATIONS
-            .iter()
-            .position(|m| m.contains("CREATE TABLE card_unseen"))
-            .unwrap();
-        let (before, rest) = super::super::migrate::MIGRATIONS.split_at(at);
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        for sql in before {
-            conn.execute_batch(sql).unwrap();
-        }
+        let (conn, migration) = super::super::migrate::schema_before("CREATE TABLE card_unseen");
         conn.execute_batch(
             "INSERT INTO deck (id, key, name, path, content_hash, added_at, synced_at)
              VALUES (1, 'a', 'a', '', '', 0, 0), (2, 'b', 'b', '', '', 0, 0);
@@ -726,7 +709,7 @@ mod tests {
              VALUES (1, 'review', 10, '{}'), (3, 'learning', 20, '{}'), (5, 'new', NULL, '{}');",
         )
         .unwrap();
-        conn.execute_batch(rest[0]).unwrap();
+        conn.execute_batch(migration).unwrap();
         let unseen: Vec<(i64, i64, i64, String)> = conn
             .prepare("SELECT deck_id, position, card_id, key FROM card_unseen ORDER BY 1, 2")
             .unwrap()

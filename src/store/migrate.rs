@@ -24,6 +24,22 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_digest_delete.sql"),
 ];
 
+/// For a test of one migration: a database at the schema just before the migration whose
+/// SQL contains `marker` (found by what it creates, so renumbering does not break the test),
+/// and that migration's SQL.
+#[cfg(test)]
+pub(super) fn schema_before(marker: &str) -> (Connection, &'static str) {
+    let at = MIGRATIONS
+        .iter()
+        .position(|m| m.contains(marker))
+        .expect("a migration with the marker");
+    let conn = Connection::open_in_memory().expect("an in-memory database");
+    for sql in &MIGRATIONS[..at] {
+        conn.execute_batch(sql).expect("an earlier migration");
+    }
+    (conn, MIGRATIONS[at])
+}
+
 /// The schema version this build writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
